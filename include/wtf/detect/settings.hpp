@@ -1,0 +1,33 @@
+#pragma once
+// Detection thresholds: the operator's [detect] table.
+
+#include <wtf/core/anomaly.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace wtf::detect {
+
+// [detect.parameters.<name>]: thresholds for one measured quantity.
+struct parameter_rules {
+    std::string name;                   // "temperature"
+    std::string unit;                   // "°C", shown in messages and summaries
+    core::band spike;                   // outside: spike
+    core::band normal;                  // outside for longer than drift_duration: drift
+    double clear_margin = 0.5;          // back inside a band by this much before an episode ends
+};
+
+struct settings {
+    std::chrono::milliseconds drift_duration{15'000};
+    std::chrono::milliseconds dropout_gap{10'000};
+    std::vector<std::string> expected_sensors;   // dropouts from start-up if they never send
+    std::vector<parameter_rules> parameters = default_parameters();
+    std::size_t max_sensors = 10'000;            // more distinct sensor ids are rejected
+
+    // The seed system's thresholds: temperature, pressure and flow.
+    static std::vector<parameter_rules> default_parameters();
+};
+
+} // namespace wtf::detect

@@ -1,0 +1,76 @@
+#pragma once
+// The record of what wtfd has found: anomalies and summaries in bounded ring buffers, each
+// anomaly serialised once when it changes, so GET /anomalies only concatenates text.
+
+#include <wtf/core/anomaly.hpp>
+#include <wtf/core/ring.hpp>
+#include <wtf/store/settings.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace wtf::store {
+
+// A plain-language summary of a batch of anomalies.
+struct summary {
+    std::string text;
+    core::timestamp created_at;
+};
+
+// Which anomalies GET /anomalies wants; unset fields match everything.
+struct anomaly_query {
+    std::size_t limit = 100;
+    std::optional<std::string> sensor_id;
+    std::optional<core::anomaly_type> type;
+    std::optional<bool> active;
+};
+
+class history {
+public:
+    explicit history(settings const& s);
+
+    // Records an episode transition: opened appends, updated/closed replace the stored copy
+    // (an episode already pushed out of the ring is not brought back). Observers run after.
+    void record(core::anomaly_change change, core::anomaly const& a);
+    void add_summary(summary s);
+
+    // Called after every record(), in subscription order (journal, mirror, summarizer).
+    using observer = std::function<void(core::anomaly_change, core::anomaly const&)>;
+    void subscribe(observer o);
+
+    // Increases on every change; lets readers cache what they built from the history.
+    std::uint64_t version() const noexcept { return version_; }
+
+    std::size_t anomaly_count() const noexcept { return anomalies_.size(); }
+    std::size_t anomaly_capacity() const noexcept { return anomalies_.capacity(); }
+    std::size_t summary_count() const noexcept { return summaries_.size(); }
+    std::uint64_t total_anomalies() const noexcept { return total_; }
+    std::size_t active_anomalies() const noexcept { return active_; }
+
+    // The newest q.limit matching anomalies, oldest first, as a JSON array.
+    void append_anomalies_json(std::string& out, anomaly_query const& q) const;
+    // {"summaries": [oldest, ..., newest], "count": n}
+    void append_summaries_json(std::string& out) const;
+
+    // The stored anomaly with this id, if still in the ring.
+    core::anomaly const* find(std::uint64_t id) const noexcept;
+
+private:
+    struct entry {
+        core::anomaly anomaly;
+        std::string json; // append_json(anomaly), rebuilt on every change
+    };
+    std::optional<std::size_t> index_of(std::uint64_t id) const noexcept;
+
+    core::ring<entry> anomalies_;
+    core::ring<summary> summaries_;
+    std::vector<observer> observers_;
+    std::uint64_t version_ = 0;
+    std::uint64_t total_ = 0;
+    std::size_t active_ = 0;
+};
+
+} // namespace wtf::store

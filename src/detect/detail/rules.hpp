@@ -1,0 +1,103 @@
+#pragma once
+// The detector's plug-in surface. A rule keeps its own state and reports episodes through an
+// episode_reporter; the detector owns the rules, routes readings and the clock to them, and
+// assigns ids. A new detector (z-score, rate of change, flatline, multivariate) is a new rule
+// and one line in detector.cpp's factory lists; the threshold rules stay untouched.
+
+#include <wtf/core/anomaly.hpp>
+#include <wtf/core/reading.hpp>
+#include <wtf/detect/detector.hpp>
+#include <wtf/detect/settings.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <string_view>
+
+namespace wtf::detect::detail {
+
+// Counts and forwards episode transitions for the rules of one sensor.
+class episode_reporter {
+public:
+    episode_reporter(std::uint64_t& next_id, std::size_t& active_total, std::size_t& active_sensor,
+                     event_sink& out) noexcept
+        : next_id_{next_id}, active_total_{active_total}, active_sensor_{active_sensor}, out_{out}
+    {}
+
+    // Gives `a` the next id and reports it opened.
+    void open(core::anomaly& a)
+    {
+        a.id = next_id_++;
+        ++active_total_;
+        ++active_sensor_;
+        out_.on_anomaly(core::anomaly_change::opened, a);
+    }
+
+    void update(core::anomaly const& a) { out_.on_anomaly(core::anomaly_change::updated, a); }
+
+    // Records the end and the episode's total duration, and reports it closed.
+    void close(core::anomaly& a, core::timestamp end)
+    {
+        a.ended_at = end;
+        a.duration_seconds = core::seconds_between(a.started_at, end);
+        --active_total_;
+        --active_sensor_;
+        out_.on_anomaly(core::anomaly_change::closed, a);
+    }
+
+private:
+    std::uint64_t& next_id_;
+    std::size_t& active_total_;
+    std::size_t& active_sensor_;
+    event_sink& out_;
+};
+
+// What a series rule knows of its series on each call. `rules` is null when the parameter has
+// no configured thresholds (it may gain some on reload).
+struct series_context {
+    std::string_view sensor_id;
+    std::string_view parameter;
+    parameter_rules const* rules;
+    settings const& config;
+};
+
+// One instance per (sensor, parameter) series; sees the series' values in time order.
+class series_rule {
+public:
+    virtual ~series_rule() = default;
+    virtual void observe(series_context const& ctx, core::timestamp t, double value,
+                         episode_reporter& report) = 0;
+    // The sensor was silent for longer than the dropout gap: values before and after the
+    // silence are not one continuous excursion.
+    virtual void interrupt() noexcept {}
+};
+
+// One instance per sensor; sees each of its readings and every clock tick.
+class sensor_rule {
+public:
+    virtual ~sensor_rule() = default;
+    virtual void observe(core::reading const& r, settings const& config,
+                         episode_reporter& report) = 0;
+    virtual void advance(core::timestamp now, std::string_view sensor_id, settings const& config,
+                         episode_reporter& report) = 0;
+};
+
+std::unique_ptr<series_rule> make_spike_rule();
+std::unique_ptr<series_rule> make_drift_rule();
+// `silent_since`: when the sensor became expected without having reported (roster sensors).
+std::unique_ptr<sensor_rule> make_dropout_rule(std::optional<core::timestamp> silent_since);
+
+// How far `v` lies outside `b` (0 inside): what makes one excursion value "more extreme".
+inline double excess(double v, core::band const& b) noexcept
+{
+    if (v < b.low) return b.low - v;
+    if (v > b.high) return v - b.high;
+    return 0.0;
+}
+
+// Inside the band by at least `margin` on both sides: an open excursion may end.
+inline bool back_inside(double v, core::band const& b, double margin) noexcept
+{
+    return v >= b.low + margin && v <= b.high - margin;
+}
+
+} // namespace wtf::detect::detail

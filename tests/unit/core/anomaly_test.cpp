@@ -1,0 +1,66 @@
+#include <wtf/core/anomaly.hpp>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
+
+#include <catch2/catch.hpp>
+
+using namespace wtf;
+
+namespace {
+
+core::anomaly drift()
+{
+    core::anomaly a;
+    a.id = 7;
+    a.type = core::anomaly_type::drift;
+    a.sensor_id = "wtf-pipe-1";
+    a.parameter = "pressure";
+    a.unit = "bar";
+    a.detected_at = *core::parse_rfc3339("2025-05-28T00:01:46Z");
+    a.started_at = *core::parse_rfc3339("2025-05-28T00:01:30Z");
+    a.value = 0.8;
+    a.peak_value = 0.7;
+    a.limits = core::band{1.0, 3.0};
+    a.duration_seconds = 16.0;
+    return a;
+}
+
+} // namespace
+
+TEST_CASE("an anomaly serialises with the seed's fields and numbers as people write them",
+          "[unit]")
+{
+    std::string text;
+    core::append_json(text, drift());
+    CHECK(text.find(R"("value":0.8,"duration_seconds":16.0,)") != std::string::npos);
+
+    auto const v = boost::json::parse(text).as_object();
+    CHECK(v.at("id").as_int64() == 7);
+    CHECK(v.at("type").as_string() == "drift");
+    CHECK(v.at("timestamp").as_string() == "2025-05-28T00:01:46Z");
+    CHECK(v.at("sensor_id").as_string() == "wtf-pipe-1");
+    CHECK(v.at("parameter").as_string() == "pressure");
+    CHECK(v.at("message").as_string() == "Pressure drift detected for 16.0s");
+    CHECK(v.at("severity").as_string() == "warning");
+    CHECK(v.at("active").as_bool());
+    CHECK(v.at("ended_at").is_null());
+    CHECK(v.at("started_at").as_string() == "2025-05-28T00:01:30Z");
+    CHECK(v.at("limits").as_object().at("low").as_double() == 1.0);
+}
+
+TEST_CASE("a dropout has no parameter or value", "[unit]")
+{
+    core::anomaly a;
+    a.type = core::anomaly_type::dropout;
+    a.sensor_id = "wtf-pipe-2";
+    a.duration_seconds = 12.0;
+    a.ended_at = a.started_at + std::chrono::seconds{12};
+    std::string text;
+    core::append_json(text, a);
+    auto const v = boost::json::parse(text).as_object();
+    CHECK_FALSE(v.contains("parameter"));
+    CHECK_FALSE(v.contains("value"));
+    CHECK(v.at("message").as_string() == "Sensor dropout detected");
+    CHECK_FALSE(v.at("active").as_bool());
+}

@@ -1,0 +1,369 @@
+#include <wtf/detect/detector.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+using namespace wtf;
+using namespace std::chrono_literals;
+
+namespace {
+
+core::timestamp const t0 = core::timestamp{} + std::chrono::hours{24 * 20000};
+
+core::timestamp at(double seconds)
+{
+    return t0 + std::chrono::duration_cast<std::chrono::microseconds>(core::seconds_f{seconds});
+}
+
+struct event {
+    core::anomaly_change change;
+    core::anomaly anomaly;
+};
+
+struct recorder final : detect::event_sink {
+    std::vector<event> events;
+    void on_anomaly(core::anomaly_change c, core::anomaly const& a) override
+    {
+        events.push_back({c, a});
+    }
+    std::vector<event> of(core::anomaly_change c) const
+    {
+        std::vector<event> out;
+        for (auto const& e : events)
+            if (e.change == c) out.push_back(e);
+        return out;
+    }
+};
+
+detect::settings test_settings()
+{
+    detect::settings s;
+    s.drift_duration = 1500ms;
+    s.dropout_gap = 1000ms;
+    return s;
+}
+
+// Feeds one parameter value of one sensor.
+detect::verdict feed(detect::detector& d, recorder& out, double seconds, std::string_view param,
+                     double value, std::string_view sensor = "wtf-pipe-1")
+{
+    core::measurement const m{param, value};
+    return d.observe(core::reading{sensor, at(seconds), std::span{&m, 1}}, out);
+}
+
+} // namespace
+
+TEST_CASE("a value outside the spike band opens one spike with the seed's message", "[unit]")
+{
+    detect::detector d{test_settings(), t0};
+    recorder out;
+    feed(d, out, 0.0, "temperature", 22.0);
+    feed(d, out, 0.5, "temperature", 45.2);
+
+    REQUIRE(out.events.size() == 1);
+    auto const& a = out.events[0].anomaly;
+    CHECK(out.events[0].change == core::anomaly_change::opened);
+    CHECK(a.id == 1);
+    CHECK(a.type == core::anomaly_type::spike);
+    CHECK(a.severity == core::severity::critical);
+    CHECK(a.sensor_id == "wtf-pipe-1");
+    CHECK(a.parameter == "temperature");
+    CHECK(a.unit == "°C");
+    CHECK(*a.value == 45.2);
+    CHECK(a.detected_at == at(0.5));
+    CHECK(a.active());
+    CHECK(core::message(a) == "Temperature spike detected: 45.2");
+}
+
+TEST_CASE("a value exactly on a band edge is inside the band", "[unit]")
+{
+    detect::detector d{test_settings(), t0};
+    recorder out;
+    feed(d, out, 0.0, "temperature", 40.0);
+    feed(d, out, 0.5, "pressure", 0.5);
+    CHECK(out.events.empty());
+}
+
+TEST_CASE("a spike lasting several readings is one episode with its end and duration", "[unit]")
+{
+    detect::detector d{test_settings(), t0};
+    recorder out;
+    feed(d, out, 0.0, "temperature", 45.0);
+    feed(d, out, 0.2, "temperature", 47.5); // more extreme: peak update
+    feed(d, out, 0.4, "temperature", 46.0);
+    feed(d, out, 0.6, "temperature", 22.0); // back inside: closed
+
+    auto const opened = out.of(core::anomaly_change::opened);
+    auto const closed = out.of(core::anomaly_change::closed);
+    REQUIRE(opened.size() == 1);
+    REQUIRE(closed.size() == 1);
+    CHECK(out.of(core::anomaly_change::updated).size() == 1);
+    auto const& a = closed[0].anomaly;
+    CHECK(a.id == opened[0].anomaly.id);
+    CHECK(*a.value == 45.0);
+    CHECK(*a.peak_value == 47.5);
+    CHECK(*a.ended_at == at(0.6));
+    CHECK(a.duration_seconds.value() == Approx(0.6));
+    CHECK_FALSE(a.active());
+}
+
+TEST_CASE("a value outside the normal band just under the drift duration raises nothing", "[unit]")
+{
+    detect::detector d{test_settings(), t0};
+    recorder out;
+    feed(d, out, 0.0, "pressure", 0.8);
+    feed(d, out, 0.75, "pressure", 0.8);
+    feed(d, out, 1.5, "pressure", 0.8); // exactly the duration: not longer than it
+    CHECK(out.events.empty());
+}
+
+TEST_CASE("a value outside the normal band just over the drift duration is one drift", "[unit]")
+{
+    detect::detector d{test_settings(), t0};
+    recorder out;
+    feed(d, out, 0.0, "pressure", 0.8);
+    feed(d, out, 0.75, "pressure", 0.8);
+    feed(d, out, 1.6, "pressure", 0.7);
+    feed(d, out, 1.9, "pressure", 0.8);
+    feed(d, out, 2.4, "pressure", 0.9);
+
+    REQUIRE(out.of(core::anomaly_change::opened).size() == 1);
+    auto const& a = out.events[0].anomaly;
+    CHECK(a.type == core::anomaly_type::drift);
+    CHECK(a.severity == core::severity::warning);
+    CHECK(a.parameter == "pressure");
+    CHECK(*a.value == 0.7);
+    CHECK(a.started_at == at(0.0));
+    CHECK(a.detected_at == at(1.6));
+    CHECK(a.duration_seconds.value() == Approx(1.6));
+    CHECK(core::message(a) == "Pressure drift detected for 1.6s");
+}
+
+TEST_CASE("a drift ends when the value is back inside by the clear margin", "[unit]")
+{
+    detect::detector d{test_settings(), t0}; // pressure normal band [1.0, 3.0], margin 0.1
+    recorder out;
+    for (double t = 0.0; t <= 2.0; t += 0.5) feed(d, out, t, "pressure", 0.8);
+    feed(d, out, 2.5, "pressure", 1.05); // inside, but not by the margin
+    CHECK(out.of(core::anomaly_change::closed).empty());
+    feed(d, out, 3.0, "pressure", 1.2);
+    auto const closed = out.of(core::anomaly_change::closed);
+    REQUIRE(closed.size() == 1);
+    CHECK(*closed[0].anomaly.ended_at == at(3.0));
+    CHECK(closed[0].anomaly.duration_seconds.value() == Approx(3.0));
+}
+
+TEST_CASE("a value bouncing around the spike edge chatters without a clear margin", "[unit]")
+{
+    auto s = test_settings();
+    s.parameters[0].clear_margin = 0.0; // temperature
+    detect::detector d{s, t0};
+    recorder out;
+    double t = 0.0;
+    for (int i = 0; i < 4; ++i) {
+        feed(d, out, t += 0.1, "temperature", 40.2);
+        feed(d, out, t += 0.1, "temperature", 39.8);
+    }
+    CHECK(out.of(core::anomaly_change::opened).size() == 4);
+}
+
+TEST_CASE("a value bouncing around the spike edge is one episode with a clear margin", "[unit]")
+{
+    detect::detector d{test_settings(), t0}; // temperature margin 0.5
+    recorder out;
+    double t = 0.0;
+    for (int i = 0; i < 4; ++i) {
+        feed(d, out, t += 0.1, "temperature", 40.2);
+        feed(d, out, t += 0.1, "temperature", 39.8);
+    }
+    CHECK(out.of(core::anomaly_change::opened).size() == 1);
+    CHECK(out.of(core::anomaly_change::closed).empty());
+    feed(d, out, t += 0.1, "temperature", 39.4);
+    CHECK(out.of(core::anomaly_change::closed).size() == 1);
+}
+
+TEST_CASE("a value bouncing around the normal edge for longer than the duration is a drift",
+          "[unit]")
+{
+    detect::detector d{test_settings(), t0}; // temperature normal [10, 35], margin 0.5
+    recorder out;
+    double t = 0.0;
+    for (int i = 0; i < 5; ++i) {
+        feed(d, out, t += 0.2, "temperature", 35.2);
+        feed(d, out, t += 0.2, "temperature", 34.8);
+    }
+    auto const opened = out.of(core::anomaly_change::opened);
+    REQUIRE(opened.size() == 1);
+    CHECK(opened[0].anomaly.type == core::anomaly_type::drift);
+}
+
+TEST_CASE("an outage is one dropout on the clock, closed by the next reading", "[unit]")
+{
+    detect::detector d{test_settings(), t0};
+    recorder out;
+    feed(d, out, 0.0, "flow", 55.0);
+    d.advance(at(1.0), out); // exactly the gap: not longer
+    CHECK(out.events.empty());
+    for (double t = 1.1; t < 5.0; t += 0.1) d.advance(at(t), out);
+
+    auto opened = out.of(core::anomaly_change::opened);
+    REQUIRE(opened.size() == 1);
+    auto const& a = opened[0].anomaly;
+    CHECK(a.type == core::anomaly_type::dropout);
+    CHECK(a.parameter.empty());
+    CHECK_FALSE(a.value);
+    CHECK(a.started_at == at(0.0));
+    CHECK(a.detected_at == at(1.0)); // last reading + gap, whatever the tick
+    CHECK(core::message(a) == "Sensor dropout detected");
+
+    feed(d, out, 5.0, "flow", 55.0);
+    auto const closed = out.of(core::anomaly_change::closed);
+    REQUIRE(closed.size() == 1);
+    CHECK(closed[0].anomaly.duration_seconds.value() == Approx(5.0));
+
+    // The sensor is back: a new outage is a new dropout.
+    d.advance(at(6.5), out);
+    CHECK(out.of(core::anomaly_change::opened).size() == 2);
+}
+
+TEST_CASE("a dropout between two readings is found without ticks, as in replay", "[unit]")
+{
+    detect::detector d{test_settings(), t0};
+    recorder out;
+    feed(d, out, 0.0, "flow", 55.0);
+    feed(d, out, 3.0, "flow", 55.0);
+    REQUIRE(out.events.size() == 2);
+    CHECK(out.events[0].change == core::anomaly_change::opened);
+    CHECK(out.events[0].anomaly.detected_at == at(1.0));
+    CHECK(out.events[1].change == core::anomaly_change::closed);
+    CHECK(out.events[1].anomaly.duration_seconds.value() == Approx(3.0));
+}
+
+TEST_CASE("an expected sensor that never reports is a dropout from start-up", "[unit]")
+{
+    auto s = test_settings();
+    s.expected_sensors = {"wtf-pipe-9"};
+    detect::detector d{s, t0};
+    recorder out;
+    CHECK(d.knows("wtf-pipe-9"));
+    d.advance(at(0.9), out);
+    CHECK(out.events.empty());
+    d.advance(at(1.2), out);
+    REQUIRE(out.events.size() == 1);
+    auto const& a = out.events[0].anomaly;
+    CHECK(a.sensor_id == "wtf-pipe-9");
+    CHECK(a.never_seen);
+    CHECK(a.started_at == t0);
+
+    bool seen = false;
+    d.for_each_sensor([&](detect::sensor_info const& info) {
+        if (info.sensor_id != "wtf-pipe-9") return;
+        seen = true;
+        CHECK_FALSE(info.last_seen);
+        CHECK(info.active_anomalies == 1);
+    });
+    CHECK(seen);
+}
+
+TEST_CASE("duplicate and out-of-order readings are stale and change nothing", "[unit]")
+{
+    detect::detector d{test_settings(), t0};
+    recorder out;
+    CHECK(feed(d, out, 1.0, "temperature", 22.0) == detect::verdict::accepted);
+    CHECK(feed(d, out, 1.0, "temperature", 45.0) == detect::verdict::stale);
+    CHECK(feed(d, out, 0.5, "temperature", 45.0) == detect::verdict::stale);
+    CHECK(out.events.empty());
+    d.for_each_sensor([](detect::sensor_info const& info) { CHECK(info.readings == 1); });
+}
+
+TEST_CASE("state is per sensor and parameter", "[unit]")
+{
+    detect::detector d{test_settings(), t0};
+    recorder out;
+    feed(d, out, 0.0, "pressure", 0.8, "a");
+    feed(d, out, 1.0, "pressure", 0.8, "b");
+    feed(d, out, 1.0, "flow", 15.0, "a");
+    feed(d, out, 1.4, "pressure", 0.8, "b");
+    feed(d, out, 1.6, "pressure", 0.8, "a"); // a's pressure: 1.6 s outside
+    auto const opened = out.of(core::anomaly_change::opened);
+    REQUIRE(opened.size() == 1);
+    CHECK(opened[0].anomaly.sensor_id == "a");
+    CHECK(opened[0].anomaly.parameter == "pressure");
+}
+
+TEST_CASE("a parameter without thresholds is tracked but raises nothing", "[unit]")
+{
+    detect::detector d{test_settings(), t0};
+    recorder out;
+    feed(d, out, 0.0, "turbidity", 1e9);
+    CHECK(out.events.empty());
+    CHECK(d.knows("wtf-pipe-1"));
+}
+
+TEST_CASE("a silence longer than the gap breaks a drift's continuity", "[unit]")
+{
+    detect::detector d{test_settings(), t0};
+    recorder out;
+    feed(d, out, 0.0, "pressure", 0.8);
+    feed(d, out, 0.7, "pressure", 0.8);
+    feed(d, out, 1.4, "pressure", 0.8);
+    feed(d, out, 2.6, "pressure", 0.8); // 1.2 s gap: a dropout, not 2.6 s of drift
+    for (auto const& e : out.events) CHECK(e.anomaly.type == core::anomaly_type::dropout);
+    feed(d, out, 3.0, "pressure", 0.8);
+    feed(d, out, 3.8, "pressure", 0.8);
+    CHECK(out.of(core::anomaly_change::opened).size() == 1); // 1.2 s since the silence ended
+    feed(d, out, 4.6, "pressure", 0.8);
+    CHECK(out.of(core::anomaly_change::opened).back().anomaly.type == core::anomaly_type::drift);
+}
+
+TEST_CASE("new thresholds apply to the next reading and open episodes survive", "[unit]")
+{
+    detect::detector d{test_settings(), t0};
+    recorder out;
+    feed(d, out, 0.0, "temperature", 45.0);
+    auto s = test_settings();
+    s.parameters[0].spike = {0.0, 50.0};
+    d.apply(s);
+    CHECK(d.active_count() == 1);
+    feed(d, out, 0.1, "temperature", 46.0);
+    CHECK(out.of(core::anomaly_change::closed).size() == 1); // inside the new band
+    feed(d, out, 0.2, "temperature", 48.0);
+    CHECK(out.of(core::anomaly_change::opened).size() == 1);
+}
+
+TEST_CASE("ids continue from a restored history", "[unit]")
+{
+    detect::detector d{test_settings(), t0};
+    d.set_next_id(42);
+    recorder out;
+    feed(d, out, 0.0, "temperature", 45.0);
+    REQUIRE(out.events.size() == 1);
+    CHECK(out.events[0].anomaly.id == 42);
+    CHECK(d.next_id() == 43);
+}
+
+TEST_CASE("replay with coarse or fine ticks gives the same anomalies", "[unit]")
+{
+    auto run = [](double tick) {
+        detect::detector d{test_settings(), t0};
+        recorder out;
+        double next_tick = 0.0;
+        std::vector<std::pair<double, double>> const series{
+            {0.0, 0.8}, {0.5, 0.8}, {1.0, 0.8}, {1.7, 0.8}, {2.0, 2.0}, {4.5, 2.0}, {5.0, 45.0}};
+        for (auto const& [t, v] : series) {
+            for (; next_tick < t; next_tick += tick) d.advance(at(next_tick), out);
+            feed(d, out, t, "pressure", v);
+        }
+        d.advance(at(10.0), out);
+        std::vector<std::string> text;
+        for (auto const& e : out.events) {
+            std::string s{core::to_string(e.change)};
+            core::append_json(s, e.anomaly);
+            text.push_back(s);
+        }
+        return text;
+    };
+    CHECK(run(0.05) == run(0.7));
+}

@@ -1,0 +1,103 @@
+#include <wtf/store/history.hpp>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
+
+#include <catch2/catch.hpp>
+
+using namespace wtf;
+
+namespace {
+
+core::anomaly spike(std::uint64_t id, std::string sensor = "wtf-pipe-1")
+{
+    core::anomaly a;
+    a.id = id;
+    a.type = core::anomaly_type::spike;
+    a.sensor_id = std::move(sensor);
+    a.parameter = "temperature";
+    a.value = 40.0 + static_cast<double>(id);
+    return a;
+}
+
+std::vector<std::int64_t> ids(store::history const& h, store::anomaly_query const& q)
+{
+    std::string out;
+    h.append_anomalies_json(out, q);
+    std::vector<std::int64_t> result;
+    auto const parsed = boost::json::parse(out);
+    for (auto const& v : parsed.as_array())
+        result.push_back(v.as_object().at("id").as_int64());
+    return result;
+}
+
+} // namespace
+
+TEST_CASE("the history returns the newest anomalies oldest first", "[unit]")
+{
+    store::history h{{.anomaly_history = 3}};
+    for (std::uint64_t id = 1; id <= 5; ++id)
+        h.record(core::anomaly_change::opened, spike(id));
+    CHECK(h.anomaly_count() == 3);
+    CHECK(h.total_anomalies() == 5);
+    CHECK(ids(h, {.limit = 100}) == std::vector<std::int64_t>{3, 4, 5});
+    CHECK(ids(h, {.limit = 2}) == std::vector<std::int64_t>{4, 5});
+}
+
+TEST_CASE("a closed episode replaces its stored copy", "[unit]")
+{
+    store::history h{{}};
+    auto a = spike(1);
+    h.record(core::anomaly_change::opened, a);
+    CHECK(h.active_anomalies() == 1);
+    auto const before = h.version();
+    a.ended_at = a.detected_at + std::chrono::seconds{3};
+    h.record(core::anomaly_change::closed, a);
+    CHECK(h.version() > before);
+    CHECK(h.active_anomalies() == 0);
+    REQUIRE(h.find(1));
+    CHECK_FALSE(h.find(1)->active());
+
+    std::string out;
+    h.append_anomalies_json(out, {});
+    CHECK(boost::json::parse(out).as_array()[0].as_object().at("active").as_bool() == false);
+}
+
+TEST_CASE("filters select by sensor, type and activity before the limit", "[unit]")
+{
+    store::history h{{}};
+    h.record(core::anomaly_change::opened, spike(1, "a"));
+    h.record(core::anomaly_change::opened, spike(2, "b"));
+    h.record(core::anomaly_change::opened, spike(3, "a"));
+    auto closed = spike(3, "a");
+    closed.ended_at = closed.detected_at;
+    h.record(core::anomaly_change::closed, closed);
+
+    CHECK(ids(h, {.limit = 1, .sensor_id = "a"}) == std::vector<std::int64_t>{3});
+    CHECK(ids(h, {.limit = 10, .active = true}) == std::vector<std::int64_t>{1, 2});
+    CHECK(ids(h, {.limit = 10, .type = core::anomaly_type::drift}).empty());
+}
+
+TEST_CASE("observers see every transition in order", "[unit]")
+{
+    store::history h{{}};
+    std::vector<core::anomaly_change> seen;
+    h.subscribe([&](core::anomaly_change c, core::anomaly const&) { seen.push_back(c); });
+    h.record(core::anomaly_change::opened, spike(1));
+    h.record(core::anomaly_change::closed, spike(1));
+    CHECK(seen == std::vector{core::anomaly_change::opened, core::anomaly_change::closed});
+}
+
+TEST_CASE("summaries keep the seed's shape, oldest first", "[unit]")
+{
+    store::history h{{.summary_history = 2}};
+    std::string empty;
+    h.append_summaries_json(empty);
+    CHECK(empty == R"({"summaries":[],"count":0})");
+    h.add_summary({"one", {}});
+    h.add_summary({"two", {}});
+    h.add_summary({"three", {}});
+    std::string out;
+    h.append_summaries_json(out);
+    CHECK(out == R"({"summaries":["two","three"],"count":2})");
+}
