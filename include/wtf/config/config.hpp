@@ -1,0 +1,71 @@
+#pragma once
+// The operator's interface: one TOML file plus the seed system's environment variables.
+
+#include <wtf/api/settings.hpp>
+#include <wtf/detect/settings.hpp>
+#include <wtf/ingest/settings.hpp>
+#include <wtf/log/settings.hpp>
+#include <wtf/mirror/settings.hpp>
+#include <wtf/store/settings.hpp>
+#include <wtf/summarize/settings.hpp>
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace wtf::config {
+
+// Every module's settings, gathered. Defaults are the embedded configuration.
+struct daemon_config {
+    api::settings api;
+    ingest::generator_settings generator;
+    detect::settings detect;
+    summarize::settings summary;
+    summarize::llm_settings llm;
+    mirror::settings redis;
+    store::settings storage;
+    log::settings log;
+};
+
+// One problem with the configuration, precise enough to fix it without guessing.
+struct error {
+    std::string source;   // file path, or "environment"
+    std::string key;      // "detect.parameters.flow.spike", or the variable name
+    std::size_t line = 0; // 1-based; 0 when unknown (environment, missing file)
+    std::string message;  // "must be > 0"
+};
+
+// "wtfd.toml:42: detect.drift_duration_s: must be > 0"
+std::string to_string(error const& e);
+
+// Looks up an environment variable; returns nullopt when unset. Tests pass their own.
+using environment = std::function<std::optional<std::string>(std::string_view name)>;
+environment process_environment();
+
+// Reads TOML text (named `source` in errors) over the defaults, then applies the environment.
+// Collects every error instead of stopping at the first; never throws for bad input.
+std::variant<daemon_config, std::vector<error>>
+parse(std::string_view toml_text, std::string_view source, environment const& env);
+
+// Reads a file (a missing or unreadable file is an error naming it), as parse().
+std::variant<daemon_config, std::vector<error>>
+load(std::string const& path, environment const& env);
+
+// The embedded defaults with the environment applied (wtfd without --config).
+std::variant<daemon_config, std::vector<error>> defaults(environment const& env);
+
+// The effective configuration as a TOML document that parse() accepts (secrets masked).
+std::string to_toml(daemon_config const& c);
+
+} // namespace wtf::config
+
+namespace wtf::config {
+
+// Parses "HOST:PORT" ("127.0.0.1:8000", "[::1]:8000", "localhost:0") into api settings, as
+// `api.listen` and --listen accept it. Returns the problem's description on failure.
+std::optional<std::string> apply_listen(api::settings& api, std::string_view text);
+
+} // namespace wtf::config

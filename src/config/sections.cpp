@@ -1,0 +1,201 @@
+// The [api], [generator], [detect], ... tables of wtfd.toml, one reader per table.
+
+#include "config/detail/readers.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <utility>
+#include <variant>
+
+namespace wtf::config::detail {
+
+namespace {
+
+constexpr std::int64_t mib = 1024 * 1024;
+constexpr number_rule non_negative{0.0, std::numeric_limits<double>::max()};
+
+void read_listen(table_reader& t, api::settings& s)
+{
+    std::string text;
+    if (!t.text("listen", text))
+        return;
+    auto parsed = parse_listen(text);
+    if (auto* problem = std::get_if<std::string>(&parsed)) {
+        t.fail("listen", std::move(*problem));
+        return;
+    }
+    auto& at = std::get<endpoint>(parsed);
+    s.listen_host = std::move(at.host);
+    s.listen_port = at.port;
+}
+
+void read_api(table_reader& t, api::settings& s)
+{
+    read_listen(t, s);
+    t.text("ingest_token", s.ingest_token);
+    t.text("read_token", s.read_token);
+    t.integer("max_body_bytes", s.max_body_bytes, {1, 64 * mib});
+    t.integer("max_header_bytes", s.max_header_bytes, {1024, 65'536});
+    t.integer("max_connections", s.max_connections, {1, 100'000});
+    t.integer("max_readings_per_request", s.max_readings_per_request, {1, no_limit});
+    t.seconds("idle_timeout_s", s.idle_timeout);
+    t.seconds("request_timeout_s", s.request_timeout);
+    t.whole_seconds("max_clock_skew_s", s.max_clock_skew);
+}
+
+void read_generator(table_reader& t, ingest::generator_settings& s)
+{
+    t.boolean("enabled", s.enabled);
+    t.names("sensors", s.sensors);
+    t.seconds("interval_s", s.interval);
+    t.integer("seed", s.seed, {0, no_limit});
+    t.number("spikes_per_hour", s.spikes_per_hour, non_negative);
+    t.number("drifts_per_hour", s.drifts_per_hour, non_negative);
+    t.number("dropouts_per_hour", s.dropouts_per_hour, non_negative);
+}
+
+std::string format_band(core::band const& b)
+{
+    return '[' + format_bound(b.low) + ", " + format_bound(b.high) + ']';
+}
+
+// Relations between keys, checked once each key is valid on its own. A band may come from the
+// defaults while the other comes from the file, hence the complete rule.
+void check_bands(table_reader& t, detect::parameter_rules const& rule)
+{
+    if (rule.normal.low < rule.spike.low || rule.normal.high > rule.spike.high)
+        t.fail("normal", "must lie inside spike, but " + format_band(rule.normal)
+                             + " is not inside " + format_band(rule.spike));
+    auto const half_width = (rule.normal.high - rule.normal.low) / 2.0;
+    if (rule.clear_margin >= half_width)
+        t.fail("clear_margin", "must be less than " + format_bound(half_width)
+                                   + ", half the width of normal " + format_band(rule.normal));
+}
+
+// A table naming a default parameter adjusts it; a new one must give both bands, as there is
+// nothing sensible to assume for a quantity we know nothing about.
+void read_parameter(table_reader& t, std::string_view name,
+                    std::vector<detect::parameter_rules>& rules)
+{
+    auto const existing = std::find_if(rules.begin(), rules.end(),
+                                       [&](auto const& r) { return r.name == name; });
+    bool const is_new = existing == rules.end();
+    detect::parameter_rules rule;
+    if (is_new)
+        rule.name = std::string(name);
+    else
+        rule = *existing;
+
+    auto const errors_before = t.errors();
+    t.text("unit", rule.unit);
+    t.band("spike", rule.spike);
+    t.band("normal", rule.normal);
+    t.number("clear_margin", rule.clear_margin, non_negative);
+    for (std::string_view band : {"spike", "normal"})
+        if (is_new && !t.find(band))
+            t.fail(band, "is required for a new parameter: [low, high]");
+    if (t.errors() != errors_before)
+        return;
+    check_bands(t, rule);
+    if (t.errors() != errors_before)
+        return;
+    if (is_new)
+        rules.push_back(std::move(rule));
+    else
+        *existing = std::move(rule);
+}
+
+// "timestamp" and "sensor_id" are the fields of a reading itself, never a measured quantity.
+bool is_parameter_name(std::string_view name)
+{
+    return !name.empty() && name != "timestamp" && name != "sensor_id";
+}
+
+void read_parameters(table_reader& t, std::vector<detect::parameter_rules>& rules)
+{
+    t.each_section([&](std::string_view name, table_reader& p) {
+        if (is_parameter_name(name)) {
+            read_parameter(p, name, rules);
+            return;
+        }
+        t.fail(name, "is not a measured quantity");
+        // Its keys are still checked, so that every mistake in the table shows at once.
+        auto scratch = detect::settings::default_parameters();
+        read_parameter(p, name, scratch);
+    });
+}
+
+void read_detect(table_reader& t, detect::settings& s)
+{
+    t.seconds("drift_duration_s", s.drift_duration);
+    auto const* gap = t.find("dropout_gap_s");
+    if (gap && gap->is_string())
+        t.fail("dropout_gap_s", R"(must be a number of seconds ("auto" is not supported yet))");
+    else
+        t.seconds("dropout_gap_s", s.dropout_gap);
+    t.names("expected_sensors", s.expected_sensors);
+    t.integer("max_sensors", s.max_sensors, {1, no_limit});
+    t.section("parameters", [&](table_reader& p) { read_parameters(p, s.parameters); });
+}
+
+void read_summary(table_reader& t, summarize::settings& s)
+{
+    t.seconds("interval_s", s.interval);
+    t.integer("max_buffer", s.max_buffer, max_buffer_rule);
+}
+
+void read_llm(table_reader& t, summarize::llm_settings& s)
+{
+    t.boolean("enabled", s.enabled);
+    t.text("base_url", s.base_url, http_url);
+    t.text("model", s.model, non_empty);
+    t.number("temperature", s.temperature, temperature_rule);
+    t.seconds("timeout_s", s.timeout);
+    t.text("api_key", s.api_key);
+}
+
+void read_redis(table_reader& t, mirror::settings& s)
+{
+    t.boolean("enabled", s.enabled);
+    t.text("host", s.host, non_empty);
+    t.integer("port", s.port, {1, 65'535});
+}
+
+void read_storage(table_reader& t, store::settings& s)
+{
+    t.text("state_dir", s.state_dir, non_empty);
+    t.integer("anomaly_history", s.anomaly_history, {1, 1'000'000});
+    t.integer("summary_history", s.summary_history, {1, 100'000});
+}
+
+std::optional<std::string> level_name(std::string_view text)
+{
+    if (level_from(text))
+        return std::nullopt;
+    return R"(must be one of "error", "warning", "notice", "info", "debug")";
+}
+
+void read_log(table_reader& t, log::settings& s)
+{
+    std::string name;
+    if (t.text("level", name, level_name))
+        s.level = *level_from(name);
+}
+
+} // namespace
+
+void read_document(toml::table const& document, daemon_config& c, diagnostics& diag)
+{
+    table_reader root{document, "", diag};
+    root.section("api", [&](table_reader& t) { read_api(t, c.api); });
+    root.section("generator", [&](table_reader& t) { read_generator(t, c.generator); });
+    root.section("detect", [&](table_reader& t) { read_detect(t, c.detect); });
+    root.section("summary", [&](table_reader& t) { read_summary(t, c.summary); });
+    root.section("llm", [&](table_reader& t) { read_llm(t, c.llm); });
+    root.section("redis", [&](table_reader& t) { read_redis(t, c.redis); });
+    root.section("storage", [&](table_reader& t) { read_storage(t, c.storage); });
+    root.section("log", [&](table_reader& t) { read_log(t, c.log); });
+    root.reject_unknown();
+}
+
+} // namespace wtf::config::detail

@@ -1,0 +1,207 @@
+// The effective configuration printed back as TOML (wtfd --check-config): the same keys as the
+// file, so the output can be saved and edited, and parse() reads it back unchanged.
+
+#include <wtf/config/config.hpp>
+
+#include "config/detail/rules.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+#include <utility>
+
+namespace wtf::config {
+
+namespace {
+
+using detail::format_number;
+
+std::string quote(std::string_view text)
+{
+    std::string out = "\"";
+    for (char const c : text) {
+        switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\t': out += "\\t"; break;
+        case '\r': out += "\\r"; break;
+        default:
+            if (static_cast<unsigned char>(c) < 0x20 || c == '\x7f') {
+                std::array<char, 8> escaped{};
+                std::snprintf(escaped.data(), escaped.size(), "\\u%04x",
+                              static_cast<unsigned>(static_cast<unsigned char>(c)));
+                out += escaped.data();
+            } else {
+                out += c;
+            }
+        }
+    }
+    return out + '"';
+}
+
+// Parameter names are free-form; TOML needs quotes around anything but A-Za-z0-9_-.
+std::string key_text(std::string_view key)
+{
+    auto const bare = [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+               || c == '_' || c == '-';
+    };
+    if (!key.empty() && std::all_of(key.begin(), key.end(), bare))
+        return std::string(key);
+    return quote(key);
+}
+
+// Secrets stay out of logs and terminals; an empty one shows that none is set.
+std::string secret(std::string const& value)
+{
+    return quote(value.empty() ? "" : "********");
+}
+
+std::string seconds(std::chrono::milliseconds ms)
+{
+    return format_number(static_cast<double>(ms.count()) / 1000.0);
+}
+
+std::string boolean(bool b)
+{
+    return b ? "true" : "false";
+}
+
+std::string string_array(std::vector<std::string> const& items)
+{
+    std::string out = "[";
+    for (auto const& item : items)
+        out += (out.size() > 1 ? ", " : "") + quote(item);
+    return out + ']';
+}
+
+std::string band(core::band const& b)
+{
+    return '[' + format_number(b.low) + ", " + format_number(b.high) + ']';
+}
+
+class writer {
+public:
+    void table(std::string_view name)
+    {
+        out_ += out_.empty() ? "[" : "\n[";
+        out_ += name;
+        out_ += "]\n";
+    }
+
+    template <class Int>
+    void integer(std::string_view key, Int value)
+    {
+        line(key, std::to_string(value));
+    }
+
+    void line(std::string_view key, std::string const& value)
+    {
+        out_ += key;
+        out_ += " = ";
+        out_ += value;
+        out_ += '\n';
+    }
+
+    std::string take() { return std::move(out_); }
+
+private:
+    std::string out_;
+};
+
+void write_api(writer& w, api::settings const& s)
+{
+    w.table("api");
+    w.line("listen", quote(detail::format_listen(s.listen_host, s.listen_port)));
+    w.line("ingest_token", secret(s.ingest_token));
+    w.line("read_token", secret(s.read_token));
+    w.integer("max_body_bytes", s.max_body_bytes);
+    w.integer("max_header_bytes", s.max_header_bytes);
+    w.integer("max_connections", s.max_connections);
+    w.integer("max_readings_per_request", s.max_readings_per_request);
+    w.line("idle_timeout_s", seconds(s.idle_timeout));
+    w.line("request_timeout_s", seconds(s.request_timeout));
+    w.integer("max_clock_skew_s", s.max_clock_skew.count());
+}
+
+void write_generator(writer& w, ingest::generator_settings const& s)
+{
+    w.table("generator");
+    w.line("enabled", boolean(s.enabled));
+    w.line("sensors", string_array(s.sensors));
+    w.line("interval_s", seconds(s.interval));
+    w.integer("seed", s.seed);
+    w.line("spikes_per_hour", format_number(s.spikes_per_hour));
+    w.line("drifts_per_hour", format_number(s.drifts_per_hour));
+    w.line("dropouts_per_hour", format_number(s.dropouts_per_hour));
+}
+
+void write_detect(writer& w, detect::settings const& s)
+{
+    w.table("detect");
+    w.line("drift_duration_s", seconds(s.drift_duration));
+    w.line("dropout_gap_s", seconds(s.dropout_gap));
+    w.line("expected_sensors", string_array(s.expected_sensors));
+    w.integer("max_sensors", s.max_sensors);
+    for (auto const& p : s.parameters) {
+        w.table("detect.parameters." + key_text(p.name));
+        w.line("unit", quote(p.unit));
+        w.line("spike", band(p.spike));
+        w.line("normal", band(p.normal));
+        w.line("clear_margin", format_number(p.clear_margin));
+    }
+}
+
+void write_summarize(writer& w, summarize::settings const& s, summarize::llm_settings const& l)
+{
+    w.table("summary");
+    w.line("interval_s", seconds(s.interval));
+    w.integer("max_buffer", s.max_buffer);
+    w.table("llm");
+    w.line("enabled", boolean(l.enabled));
+    w.line("base_url", quote(l.base_url));
+    w.line("model", quote(l.model));
+    w.line("temperature", format_number(l.temperature));
+    w.line("timeout_s", seconds(l.timeout));
+    w.line("api_key", secret(l.api_key));
+}
+
+void write_redis(writer& w, mirror::settings const& s)
+{
+    w.table("redis");
+    w.line("enabled", boolean(s.enabled));
+    w.line("host", quote(s.host));
+    w.integer("port", s.port);
+}
+
+void write_storage(writer& w, store::settings const& s)
+{
+    w.table("storage");
+    w.line("state_dir", quote(s.state_dir));
+    w.integer("anomaly_history", s.anomaly_history);
+    w.integer("summary_history", s.summary_history);
+}
+
+void write_log(writer& w, log::settings const& s)
+{
+    w.table("log");
+    w.line("level", quote(detail::to_string(s.level)));
+}
+
+} // namespace
+
+std::string to_toml(daemon_config const& c)
+{
+    writer w;
+    write_api(w, c.api);
+    write_generator(w, c.generator);
+    write_detect(w, c.detect);
+    write_summarize(w, c.summary, c.llm);
+    write_redis(w, c.redis);
+    write_storage(w, c.storage);
+    write_log(w, c.log);
+    return w.take();
+}
+
+} // namespace wtf::config
