@@ -31,22 +31,43 @@ std::vector<std::int64_t> ids(store::history const& h, store::anomaly_query cons
     return result;
 }
 
+store::settings sized(std::size_t anomalies, std::size_t summaries = 100)
+{
+    store::settings s;
+    s.anomaly_history = anomalies;
+    s.summary_history = summaries;
+    return s;
+}
+
+// GCC 12 warns about designated initializers that leave members out, so queries are built here.
+store::anomaly_query query(std::size_t limit, std::optional<std::string> sensor = {},
+                           std::optional<core::anomaly_type> type = {},
+                           std::optional<bool> active = {})
+{
+    store::anomaly_query q;
+    q.limit = limit;
+    q.sensor_id = std::move(sensor);
+    q.type = type;
+    q.active = active;
+    return q;
+}
+
 } // namespace
 
 TEST_CASE("the history returns the newest anomalies oldest first", "[unit]")
 {
-    store::history h{{.anomaly_history = 3}};
+    store::history h{sized(3)};
     for (std::uint64_t id = 1; id <= 5; ++id)
         h.record(core::anomaly_change::opened, spike(id));
     CHECK(h.anomaly_count() == 3);
     CHECK(h.total_anomalies() == 5);
-    CHECK(ids(h, {.limit = 100}) == std::vector<std::int64_t>{3, 4, 5});
-    CHECK(ids(h, {.limit = 2}) == std::vector<std::int64_t>{4, 5});
+    CHECK(ids(h, query(100)) == std::vector<std::int64_t>{3, 4, 5});
+    CHECK(ids(h, query(2)) == std::vector<std::int64_t>{4, 5});
 }
 
 TEST_CASE("a closed episode replaces its stored copy", "[unit]")
 {
-    store::history h{{}};
+    store::history h{store::settings{}};
     auto a = spike(1);
     h.record(core::anomaly_change::opened, a);
     CHECK(h.active_anomalies() == 1);
@@ -65,7 +86,7 @@ TEST_CASE("a closed episode replaces its stored copy", "[unit]")
 
 TEST_CASE("filters select by sensor, type and activity before the limit", "[unit]")
 {
-    store::history h{{}};
+    store::history h{store::settings{}};
     h.record(core::anomaly_change::opened, spike(1, "a"));
     h.record(core::anomaly_change::opened, spike(2, "b"));
     h.record(core::anomaly_change::opened, spike(3, "a"));
@@ -73,14 +94,14 @@ TEST_CASE("filters select by sensor, type and activity before the limit", "[unit
     closed.ended_at = closed.detected_at;
     h.record(core::anomaly_change::closed, closed);
 
-    CHECK(ids(h, {.limit = 1, .sensor_id = "a"}) == std::vector<std::int64_t>{3});
-    CHECK(ids(h, {.limit = 10, .active = true}) == std::vector<std::int64_t>{1, 2});
-    CHECK(ids(h, {.limit = 10, .type = core::anomaly_type::drift}).empty());
+    CHECK(ids(h, query(1, "a")) == std::vector<std::int64_t>{3});
+    CHECK(ids(h, query(10, {}, {}, true)) == std::vector<std::int64_t>{1, 2});
+    CHECK(ids(h, query(10, {}, core::anomaly_type::drift)).empty());
 }
 
 TEST_CASE("observers see every transition in order", "[unit]")
 {
-    store::history h{{}};
+    store::history h{store::settings{}};
     std::vector<core::anomaly_change> seen;
     h.subscribe([&](core::anomaly_change c, core::anomaly const&) { seen.push_back(c); });
     h.record(core::anomaly_change::opened, spike(1));
@@ -90,7 +111,7 @@ TEST_CASE("observers see every transition in order", "[unit]")
 
 TEST_CASE("summaries keep the seed's shape, oldest first", "[unit]")
 {
-    store::history h{{.summary_history = 2}};
+    store::history h{sized(10, 2)};
     std::string empty;
     h.append_summaries_json(empty);
     CHECK(empty == R"({"summaries":[],"count":0})");
