@@ -1,0 +1,54 @@
+#pragma once
+// Simulated plant sensors: temperature, pressure and flow (or whatever parameters are configured)
+// moving plausibly around their normal bands, with injected spike, drift and dropout episodes.
+// The model is pure and seeded, so the same seed gives the same readings; the task paces it.
+
+#include <wtf/core/reading.hpp>
+#include <wtf/detect/settings.hpp>
+#include <wtf/ingest/settings.hpp>
+
+#include <boost/asio/awaitable.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace wtf::ingest {
+
+// What the model knows of a parameter: its bands decide where normal values and episodes land.
+struct generated_parameter {
+    std::string name;
+    core::band spike;
+    core::band normal;
+};
+
+// Derives the generated parameters from the detector's thresholds.
+std::vector<generated_parameter> generated_parameters(detect::settings const& d);
+
+// Deterministic: a function of the seed, the sensors, the parameters and the step number.
+class generator_model {
+public:
+    generator_model(generator_settings const& s, std::vector<generated_parameter> params);
+    ~generator_model();
+    generator_model(generator_model&&) noexcept;
+
+    // One step at time `t` (every settings.interval): calls `emit` once per sensor that is not in
+    // a dropout. The reading's views are valid only during the call. Values are rounded to one
+    // decimal, like the seed generator's.
+    void step(core::timestamp t, std::function<void(core::reading const&)> const& emit);
+
+private:
+    struct impl;
+    std::unique_ptr<impl> impl_;
+};
+
+// Runs the model every interval on the calling executor, passing each reading to `sink`,
+// until cancelled (terminal cancellation; returns normally).
+boost::asio::awaitable<void>
+run_generator(generator_settings s, std::vector<generated_parameter> params,
+              std::function<void(core::reading const&)> sink);
+
+} // namespace wtf::ingest

@@ -1,0 +1,77 @@
+#pragma once
+// Where every source's readings meet: validates a batch against live-mode rules, feeds the
+// detector, records anomalies in the history and keeps the counters /status reports.
+// Plain synchronous calls on the loop's thread: no copy, lock or allocation per reading.
+
+#include <wtf/core/reading.hpp>
+#include <wtf/detect/detector.hpp>
+#include <wtf/ingest/parse.hpp>
+#include <wtf/store/history.hpp>
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <unordered_set>
+#include <variant>
+
+namespace wtf::ingest {
+
+struct ingest_result {
+    std::size_t accepted = 0;
+    std::size_t stale = 0;        // duplicates and out-of-order readings, ignored
+};
+
+struct pipeline_stats {
+    std::array<std::uint64_t, 4> accepted_by_source{}; // indexed by core::source
+    std::uint64_t stale = 0;
+    std::uint64_t rejected_batches = 0;                 // refused by the parser or the pipeline
+};
+
+class pipeline final : private detect::event_sink {
+public:
+    struct limits {
+        std::chrono::seconds max_clock_skew{300}; // readings further in the future are invalid
+        std::size_t max_sensors = 10'000;         // distinct sensor ids the detector will track
+    };
+
+    pipeline(detect::detector& detector, store::history& history, limits l);
+
+    // Checks the whole batch first (future timestamps, too many new sensors) and applies
+    // nothing when one reading fails; the problem names the item. `now` is the wall clock.
+    // Returns the counts on success.
+    std::variant<ingest_result, problem> ingest(std::span<core::reading const> readings,
+                                                core::source from, core::timestamp now);
+
+    // Counts a batch refused before it reached the pipeline (malformed or invalid body).
+    void count_rejected_batch() noexcept { ++stats_.rejected_batches; ++version_; }
+
+    // A clock tick: lets the detector open dropouts.
+    void advance(core::timestamp now);
+
+    void set_limits(limits l) noexcept { limits_ = l; }
+
+    // Wall-clock time the newest reading was accepted (the seed's last_data_received).
+    std::optional<core::timestamp> last_received() const noexcept { return last_received_; }
+    pipeline_stats const& stats() const noexcept { return stats_; }
+    // Increases whenever anything /status shows changes.
+    std::uint64_t version() const noexcept { return version_; }
+
+    detect::detector const& detector() const noexcept { return detector_; }
+    store::history const& history() const noexcept { return history_; }
+
+private:
+    void on_anomaly(core::anomaly_change change, core::anomaly const& a) override;
+
+    detect::detector& detector_;
+    store::history& history_;
+    limits limits_;
+    pipeline_stats stats_;
+    std::optional<core::timestamp> last_received_;
+    std::uint64_t version_ = 0;
+    std::unordered_set<std::string_view> new_sensors_; // scratch for ingest(), keeps its buckets
+};
+
+} // namespace wtf::ingest
