@@ -1,0 +1,141 @@
+# Shared by the end-to-end tests (chrony test/system style). Each test sources this with the
+# built wtfd as $1, starts its own daemon on a free loopback port, talks HTTP with curl and
+# asserts with jq. Sourced, not executed.
+set -euo pipefail
+
+WTFD=${1:?usage: $0 PATH-TO-WTFD}
+work=$(mktemp -d)
+pid=""
+port=""
+base=""
+STATUS=""
+BODY=""
+
+cleanup() {
+    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null || true; fi
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+fail() {
+    echo "FAIL: $*" >&2
+    if [ -f "$work/stderr" ]; then
+        echo "--- wtfd stderr (last 40 lines) ---" >&2
+        tail -n 40 "$work/stderr" >&2
+    fi
+    exit 1
+}
+
+pass() { echo "ok: $*"; }
+
+# Starts wtfd with the config in $work/wtfd.toml; sets pid, port and base. Call it in the test's
+# own shell (not in a pipeline, which would run it in a subshell and lose pid and port). Logs go
+# to $work/stderr in the journald format (JOURNAL_STREAM set), so priorities can be checked.
+start_wtfd() {
+    JOURNAL_STREAM=8:1234 "$WTFD" --config "$work/wtfd.toml" --listen 127.0.0.1:0 \
+        >"$work/stdout" 2>"$work/stderr" &
+    pid=$!
+    for _ in $(seq 400); do
+        port=$(sed -n 's/.*listening address=[^ ]*:\([0-9]*\).*/\1/p' "$work/stderr")
+        [ -n "$port" ] && break
+        kill -0 "$pid" 2>/dev/null || fail "wtfd exited during start-up"
+        sleep 0.025
+    done
+    [ -n "$port" ] || fail "wtfd did not report its port within 10 s"
+    base="http://127.0.0.1:$port"
+}
+
+# Sends SIGTERM and asserts a clean exit (status 0) within the given seconds (default 2).
+stop_wtfd() {
+    local limit=${1:-2}
+    local started
+    started=$(date +%s%N)
+    kill -TERM "$pid"
+    local rc=0
+    wait "$pid" || rc=$?
+    local elapsed_ms=$((($(date +%s%N) - started) / 1000000))
+    pid=""
+    [ "$rc" -eq 0 ] || fail "wtfd exited with status $rc after SIGTERM"
+    [ "$elapsed_ms" -le $((limit * 1000)) ] || fail "wtfd took ${elapsed_ms} ms to stop (limit ${limit} s)"
+}
+
+# http METHOD PATH [curl arguments...]: sets STATUS and BODY; response headers in $work/headers.
+http() {
+    local method=$1 path=$2
+    shift 2
+    STATUS=$(curl -sS -X "$method" -o "$work/body" -D "$work/headers" -w '%{http_code}' \
+        --max-time 5 "$@" "$base$path") || fail "curl $method $path failed"
+    BODY=$(cat "$work/body")
+}
+
+# post_json PATH JSON [curl arguments...]
+post_json() {
+    local path=$1 body=$2
+    shift 2
+    http POST "$path" -H 'Content-Type: application/json' --data-binary "$body" "$@"
+}
+
+expect_status() {
+    [ "$STATUS" = "$1" ] || fail "${2:-request}: expected HTTP $1, got $STATUS: $BODY"
+}
+
+# expect_json JQ-FILTER [description]: the filter must yield true on BODY.
+expect_json() {
+    jq -e "$1" >/dev/null <<<"$BODY" || fail "${2:-$1}: not true for body: $BODY"
+}
+
+expect_header() {
+    grep -qi "^$1" "$work/headers" || fail "expected header '$1' in: $(cat "$work/headers")"
+}
+
+# Takes "now" (to the millisecond) as the base for time_from_now. Call it in the test's own shell,
+# not in $(...), before a group of timestamps whose differences must be exact.
+set_time_base() {
+    time_base=$(date +%s.%N | awk '{ printf "%.3f", int($1 * 1000) / 1000 }')
+}
+
+# RFC 3339 UTC time SECONDS after the base (negative: before it), millisecond precision.
+time_from_now() {
+    [ -n "${time_base:-}" ] || set_time_base
+    date -u -d "@$(awk -v n="$time_base" -v d="$1" 'BEGIN { printf "%.3f", n + d }')" \
+        +%Y-%m-%dT%H:%M:%S.%3NZ
+}
+
+# wait_for SECONDS PATH JQ-FILTER: polls GET PATH until the filter is true.
+wait_for() {
+    local limit=$1 path=$2 filter=$3
+    local deadline=$(($(date +%s%N) + limit * 1000000000))
+    while [ "$(date +%s%N)" -lt "$deadline" ]; do
+        http GET "$path"
+        if jq -e "$filter" >/dev/null 2>&1 <<<"$BODY"; then return 0; fi
+        sleep 0.05
+    done
+    fail "timed out after ${limit} s waiting for $path to satisfy $filter; last body: $BODY"
+}
+
+# Every line wtfd wrote must start with a syslog priority, as journald expects.
+expect_priority_prefixes() {
+    local bad
+    bad=$(grep -v '^<[0-7]>' "$work/stderr" | grep -v '^$' | head -n 3 || true)
+    [ -z "$bad" ] || fail "log lines without a <N> priority prefix: $bad"
+}
+
+# test_config [API-LINES] [DETECT-LINES]: writes $work/wtfd.toml for tests (generator off, a 1.5 s
+# drift and a 1 s dropout gap), with extra lines for the [api] and [detect] tables.
+test_config() {
+    cat >"$work/wtfd.toml" <<TOML
+[api]
+${1:-}
+
+[generator]
+enabled = false
+
+[detect]
+drift_duration_s = 1.5
+dropout_gap_s = 1.0
+${2:-}
+
+[log]
+level = "debug"
+TOML
+}
