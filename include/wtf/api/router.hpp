@@ -1,0 +1,74 @@
+#pragma once
+// Request handling without a socket: the server parses HTTP and calls handle(); tests call it
+// directly. Responses that do not change between requests (anomalies, summaries, status) are
+// built once per change of the data they show and shared between requests.
+
+#include <wtf/api/settings.hpp>
+#include <wtf/ingest/parse.hpp>
+#include <wtf/ingest/pipeline.hpp>
+#include <wtf/store/history.hpp>
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace wtf::api {
+
+enum class method { get, head, post, put, patch, del, options, other };
+
+struct request {
+    api::method method = method::get;
+    std::string_view target;        // path and query: "/anomalies?limit=5"
+    std::string_view content_type;  // header value, may be empty
+    std::string_view authorization; // header value, may be empty
+    std::string_view body;
+};
+
+struct response {
+    unsigned status = 200;
+    std::shared_ptr<std::string const> body; // JSON
+    std::string_view allow;                  // Allow header for 405
+    std::string_view www_authenticate;       // for 401
+};
+
+// What the handlers read and write. Lives as long as the server.
+struct services {
+    ingest::pipeline& pipeline;
+    store::history const& history;
+    core::timestamp started_at;
+};
+
+class router {
+public:
+    router(settings const& s, services svc);
+
+    // Never throws for bad input: every refusal is a response with {"detail": ...}.
+    // `now` is the wall clock; `scratch` is reused between requests of one connection.
+    response handle(request const& req, core::timestamp now, ingest::batch& scratch);
+
+    void apply(settings const& s); // tokens and limits (SIGHUP)
+
+private:
+    struct cache {
+        std::uint64_t version = ~std::uint64_t{0};
+        std::string key;
+        core::timestamp built_at;
+        std::shared_ptr<std::string const> body;
+    };
+
+    response get_anomalies(request const& req);
+    response get_summary();
+    response get_status(core::timestamp now);
+    response post_readings(request const& req, core::timestamp now, ingest::batch& scratch);
+
+    settings settings_;
+    services svc_;
+    cache anomalies_;
+    cache summary_;
+    cache status_;
+};
+
+// {"detail": "..."} with the given status.
+response error_response(unsigned status, std::string_view detail);
+
+} // namespace wtf::api

@@ -1,0 +1,314 @@
+#include <wtf/api/router.hpp>
+
+#include "api/detail/query.hpp"
+
+#include <wtf/core/json_writer.hpp>
+#include <wtf/core/version.hpp>
+#include <wtf/log/log.hpp>
+
+#include <boost/url/parse.hpp>
+#include <boost/url/url_view.hpp>
+
+#include <array>
+#include <charconv>
+#include <chrono>
+#include <cmath>
+#include <exception>
+#include <utility>
+#include <variant>
+
+namespace wtf::api {
+namespace {
+
+using shared_text = std::shared_ptr<std::string const>;
+
+shared_text share(std::string&& text) { return std::make_shared<std::string const>(std::move(text)); }
+
+response ok(shared_text body) { return {200, std::move(body), {}, {}}; }
+
+// The one mapping from wtfd's error codes to HTTP statuses.
+unsigned status_for(errc e) noexcept
+{
+    switch (e) {
+    case errc::malformed_body: return 400;
+    case errc::unauthorized: return 401;
+    case errc::not_found: return 404;
+    case errc::method_not_allowed: return 405;
+    case errc::body_too_large: return 413;
+    case errc::bad_timestamp:
+    case errc::invalid_reading:
+    case errc::invalid_parameter:
+    case errc::too_many_sensors: return 422;
+    case errc::not_ready: return 503;
+    }
+    return 500;
+}
+
+response unauthorized()
+{
+    auto r = error_response(401, "missing or invalid bearer token");
+    r.www_authenticate = "Bearer";
+    return r;
+}
+
+// GETs accept the read token or the ingest token; POSTs only the ingest token.
+bool authorized(settings const& s, request const& req, bool write) noexcept
+{
+    std::string_view const required = write ? s.ingest_token : s.read_token;
+    if (required.empty()) return true;
+    auto const token = detail::bearer_token(req.authorization);
+    if (!token) return false;
+    bool const matches_required = detail::equal_constant_time(*token, required);
+    bool const matches_ingest =
+        !write && !s.ingest_token.empty() && detail::equal_constant_time(*token, s.ingest_token);
+    return matches_required || matches_ingest;
+}
+
+std::string one_decimal(double v)
+{
+    std::array<char, 32> buf{};
+    auto const [end, ec] = std::to_chars(buf.data(), buf.data() + buf.size(), v,
+                                         std::chars_format::fixed, 1);
+    return ec == std::errc{} ? std::string(buf.data(), end) : std::string{"0.0"};
+}
+
+// Logged targets come from the client: keep them short.
+std::string_view for_log(std::string_view text) noexcept { return text.substr(0, 200); }
+
+constexpr auto healthy_within = std::chrono::seconds{60};
+constexpr auto status_max_age = std::chrono::seconds{1};
+constexpr std::array sources{core::source::generator, core::source::http, core::source::redis,
+                             core::source::replay};
+
+} // namespace
+
+response error_response(unsigned status, std::string_view detail)
+{
+    std::string out;
+    out.reserve(detail.size() + 16);
+    core::json_writer w{out};
+    w.begin_object();
+    w.member("detail", detail);
+    w.end_object();
+    return {status, share(std::move(out)), {}, {}};
+}
+
+router::router(settings const& s, services svc) : settings_{s}, svc_{svc} {}
+
+void router::apply(settings const& s) { settings_ = s; }
+
+response router::handle(request const& req, core::timestamp now, ingest::batch& scratch)
+{
+    try {
+        auto const url = boost::urls::parse_origin_form(req.target);
+        if (!url) return error_response(400, "malformed request target");
+
+        using handler = response (*)(router&, request const&, boost::urls::url_view const&,
+                                     core::timestamp, ingest::batch&);
+        struct route {
+            std::string_view path;
+            api::method verb;
+            std::string_view allow; // every verb of this path, for 405
+            handler run;
+        };
+        static constexpr std::array<route, 4> routes{{
+            {"/anomalies", method::get, "GET, HEAD",
+             [](router& r, request const& q, boost::urls::url_view const&, core::timestamp,
+                ingest::batch&) { return r.get_anomalies(q); }},
+            {"/summary", method::get, "GET, HEAD",
+             [](router& r, request const&, boost::urls::url_view const& u, core::timestamp,
+                ingest::batch&) {
+                 if (auto detail = detail::reject_query(u.params())) {
+                     return error_response(422, *detail);
+                 }
+                 return r.get_summary();
+             }},
+            {"/status", method::get, "GET, HEAD",
+             [](router& r, request const&, boost::urls::url_view const&, core::timestamp t,
+                ingest::batch&) { return r.get_status(t); }},
+            {"/readings", method::post, "POST",
+             [](router& r, request const& q, boost::urls::url_view const&, core::timestamp t,
+                ingest::batch& b) { return r.post_readings(q, t, b); }},
+        }};
+
+        std::string_view const path = url->encoded_path();
+        api::method const verb = req.method == method::head ? method::get : req.method;
+        std::string_view allow;
+        for (route const& r : routes) {
+            if (r.path != path) continue;
+            allow = r.allow;
+            if (r.verb != verb) continue;
+            if (!authorized(settings_, req, verb != method::get)) return unauthorized();
+            return r.run(*this, req, *url, now, scratch);
+        }
+        if (allow.empty()) return error_response(404, "Not Found");
+        auto r = error_response(405, "Method Not Allowed");
+        r.allow = allow;
+        return r;
+    } catch (std::exception const& e) {
+        log::error("api") << "request failed target=" << for_log(req.target) << " error=" << e.what();
+    } catch (...) {
+        log::error("api") << "request failed target=" << for_log(req.target) << " error=unknown";
+    }
+    return error_response(500, "internal error");
+}
+
+response router::get_anomalies(request const& req)
+{
+    auto const url = boost::urls::parse_origin_form(req.target); // handle() checked it
+    store::anomaly_query query;
+    std::string key;
+    if (auto detail = detail::parse_anomaly_query(url->params(), svc_.history.anomaly_capacity(),
+                                                  query, key)) {
+        return error_response(422, *detail);
+    }
+    auto const version = svc_.history.version();
+    if (!anomalies_.body || anomalies_.version != version || anomalies_.key != key) {
+        std::string out;
+        out.reserve(anomalies_.body ? anomalies_.body->size() + 512 : 4096);
+        svc_.history.append_anomalies_json(out, query);
+        anomalies_.body = share(std::move(out));
+        anomalies_.version = version;
+        anomalies_.key = std::move(key);
+    }
+    return ok(anomalies_.body);
+}
+
+response router::get_summary()
+{
+    auto const version = svc_.history.version();
+    if (!summary_.body || summary_.version != version) {
+        std::string out;
+        out.reserve(summary_.body ? summary_.body->size() + 512 : 1024);
+        svc_.history.append_summaries_json(out);
+        summary_.body = share(std::move(out));
+        summary_.version = version;
+    }
+    return ok(summary_.body);
+}
+
+response router::get_status(core::timestamp now)
+{
+    // Both counters only grow, so their sum changes whenever either does.
+    auto const version = svc_.pipeline.version() + svc_.history.version();
+    bool const fresh = status_.body && status_.version == version && now >= status_.built_at
+                    && now - status_.built_at < status_max_age;
+    if (fresh) return ok(status_.body);
+
+    std::string out;
+    out.reserve(status_.body ? status_.body->size() + 256 : 1024);
+    core::json_writer w{out};
+    w.begin_object();
+
+    auto const last = svc_.pipeline.last_received();
+    w.key("data_stream");
+    w.begin_object();
+    if (!last) {
+        w.member("healthy", false);
+        w.key("last_received");
+        w.null();
+        w.member("message", "No data received yet");
+    } else {
+        auto const age = now - *last;
+        bool const healthy = age < healthy_within;
+        w.member("healthy", healthy);
+        w.member("last_received", *last);
+        if (healthy) {
+            w.member("message", "Data flowing normally");
+        } else {
+            w.member("message", "No data received for " + one_decimal(core::seconds_between(*last, now))
+                                    + " seconds");
+        }
+    }
+    w.end_object();
+
+    // The mirror is not wired into the API yet; until then Redis is reported as off.
+    w.key("redis");
+    w.begin_object();
+    w.member("enabled", false);
+    w.member("connected", false);
+    w.member("message", "Redis mirroring disabled");
+    w.end_object();
+
+    w.member("version", core::version());
+    double const uptime = std::max(0.0, core::seconds_between(svc_.started_at, now));
+    w.member("uptime_seconds", std::round(uptime * 10.0) / 10.0);
+
+    auto const& stats = svc_.pipeline.stats();
+    std::uint64_t accepted = 0;
+    for (auto n : stats.accepted_by_source) accepted += n;
+    w.key("readings");
+    w.begin_object();
+    w.member("accepted", accepted);
+    w.member("stale", stats.stale);
+    w.member("rejected", stats.rejected_batches);
+    w.key("by_source");
+    w.begin_object();
+    for (core::source s : sources) {
+        w.member(core::to_string(s), stats.accepted_by_source[static_cast<std::size_t>(s)]);
+    }
+    w.end_object();
+    w.end_object();
+
+    auto const& history = svc_.history;
+    w.key("anomalies");
+    w.begin_object();
+    w.member("active", static_cast<std::uint64_t>(history.active_anomalies()));
+    w.member("total", history.total_anomalies());
+    w.member("stored", static_cast<std::uint64_t>(history.anomaly_count()));
+    w.end_object();
+
+    w.key("sensors");
+    w.begin_object();
+    svc_.pipeline.detector().for_each_sensor([&w](detect::sensor_info const& info) {
+        w.key(info.sensor_id);
+        w.begin_object();
+        w.key("last_seen");
+        if (info.last_seen) {
+            w.value(*info.last_seen);
+        } else {
+            w.null();
+        }
+        w.member("readings", info.readings);
+        w.member("active_anomalies", static_cast<std::uint64_t>(info.active_anomalies));
+        w.end_object();
+    });
+    w.end_object();
+
+    w.end_object();
+
+    status_.body = share(std::move(out));
+    status_.version = version;
+    status_.built_at = now;
+    return ok(status_.body);
+}
+
+response router::post_readings(request const& req, core::timestamp now, ingest::batch& scratch)
+{
+    if (req.body.size() > settings_.max_body_bytes) {
+        return error_response(413, "request body exceeds " + std::to_string(settings_.max_body_bytes)
+                                       + " bytes");
+    }
+    ingest::parse_limits limits;
+    limits.max_readings = settings_.max_readings_per_request;
+    if (auto problem = ingest::parse_readings(req.body, detail::is_ndjson(req.content_type), now,
+                                              limits, scratch)) {
+        svc_.pipeline.count_rejected_batch();
+        return error_response(status_for(problem->code), problem->detail);
+    }
+    auto result = svc_.pipeline.ingest(scratch.readings(), core::source::http, now);
+    scratch.clear();
+    if (auto const* problem = std::get_if<ingest::problem>(&result)) {
+        return error_response(status_for(problem->code), problem->detail);
+    }
+    auto const& counts = std::get<ingest::ingest_result>(result);
+    std::string out;
+    core::json_writer w{out};
+    w.begin_object();
+    w.member("accepted", static_cast<std::uint64_t>(counts.accepted));
+    w.member("stale", static_cast<std::uint64_t>(counts.stale));
+    w.end_object();
+    return ok(share(std::move(out)));
+}
+
+} // namespace wtf::api

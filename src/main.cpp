@@ -1,0 +1,248 @@
+// wtfd: the composition root. Loads the configuration, builds every module, wires them together
+// on one io_context, and runs until SIGTERM/SIGINT.
+
+#include <wtf/api/server.hpp>
+#include <wtf/config/config.hpp>
+#include <wtf/core/version.hpp>
+#include <wtf/daemon/tasks.hpp>
+#include <wtf/detect/detector.hpp>
+#include <wtf/ingest/generator.hpp>
+#include <wtf/ingest/pipeline.hpp>
+#include <wtf/log/log.hpp>
+#include <wtf/store/history.hpp>
+
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/system/system_error.hpp>
+
+#include <chrono>
+#include <exception>
+#include <functional>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace asio = boost::asio;
+using namespace wtf;
+
+namespace {
+
+constexpr std::string_view usage = R"(Usage: wtfd [--config FILE] [--listen HOST:PORT] [--check-config]
+       wtfd --help | --version
+
+Watches water treatment plant sensors, detects anomalies (spikes, drifts, dropouts) and serves
+them over a REST API.
+
+  --config FILE       read the configuration from FILE (default: embedded defaults)
+  --listen HOST:PORT  listen on this address instead of [api] listen
+  --check-config      print the effective configuration and exit (1 if it has errors)
+  --help              show this help and exit
+  --version           show the version and exit
+
+Environment variables REDIS_HOST, OPENAI_API_BASE, OPENAI_API_KEY, MODEL_NAME, TEMPERATURE,
+SUMMARY_INTERVAL, MAX_BUFFER_SIZE, WTFD_INGEST_TOKEN and WTFD_READ_TOKEN override the file.
+)";
+
+struct options {
+    std::optional<std::string> config_path;
+    std::optional<std::string> listen;
+    bool check_config = false;
+};
+
+// Exit codes: 0 success, 1 configuration or start-up failure, 2 usage error.
+constexpr int exit_config = 1;
+constexpr int exit_usage = 2;
+
+std::variant<options, int> parse_arguments(int argc, char** argv)
+{
+    options o;
+    std::vector<std::string_view> args(argv + 1, argv + argc);
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        auto const arg = args[i];
+        auto value = [&](std::string_view name) -> std::optional<std::string> {
+            if (i + 1 < args.size()) return std::string{args[++i]};
+            std::cerr << "wtfd: " << name << " needs a value\n";
+            return std::nullopt;
+        };
+        if (arg == "--help" || arg == "-h") {
+            std::cout << usage;
+            return 0;
+        }
+        if (arg == "--version") {
+            std::cout << "wtfd " << core::version() << '\n';
+            return 0;
+        }
+        if (arg == "--check-config") {
+            o.check_config = true;
+        } else if (arg == "--config" || arg == "-c") {
+            if (!(o.config_path = value(arg))) return exit_usage;
+        } else if (arg == "--listen") {
+            if (!(o.listen = value(arg))) return exit_usage;
+        } else {
+            std::cerr << "wtfd: unknown argument '" << arg << "'\n" << usage;
+            return exit_usage;
+        }
+    }
+    return o;
+}
+
+std::variant<config::daemon_config, int> load_config(options const& o)
+{
+    auto const env = config::process_environment();
+    auto loaded = o.config_path ? config::load(*o.config_path, env) : config::defaults(env);
+    if (auto* errors = std::get_if<std::vector<config::error>>(&loaded)) {
+        for (auto const& e : *errors) std::cerr << "wtfd: " << config::to_string(e) << '\n';
+        return exit_config;
+    }
+    auto cfg = std::get<config::daemon_config>(std::move(loaded));
+    if (o.listen) {
+        if (auto problem = config::apply_listen(cfg.api, *o.listen)) {
+            std::cerr << "wtfd: --listen " << *o.listen << ": " << *problem << '\n';
+            return exit_config;
+        }
+    }
+    return cfg;
+}
+
+std::string describe(config::daemon_config const& c, options const& o)
+{
+    std::string s = "wtfd " + std::string{core::version()} + " starting config=" +
+                    (o.config_path ? *o.config_path : std::string{"(embedded defaults)"});
+    s += " generator=";
+    s += c.generator.enabled ? std::to_string(c.generator.sensors.size()) + " sensors" : "off";
+    s += " parameters=" + std::to_string(c.detect.parameters.size());
+    s += " expected_sensors=" + std::to_string(c.detect.expected_sensors.size());
+    s += " ingest_auth=";
+    s += c.api.ingest_token.empty() ? "off" : "on";
+    // Summaries (LLM) and Redis mirroring are configured but not part of this build yet.
+    s += " summaries=not-built redis=not-built";
+    return s;
+}
+
+// Logs a task's escaping exception: that is a bug, so the daemon stops and exits non-zero,
+// letting systemd's Restart=on-failure act.
+struct task_guard {
+    std::string_view name;
+    int* exit_code;
+    asio::io_context* ioc;
+
+    void operator()(std::exception_ptr e) const
+    {
+        if (!e) return;
+        try {
+            std::rethrow_exception(e);
+        } catch (std::exception const& ex) {
+            log::error("daemon") << "task failed task=" << name << " error=" << ex.what();
+        } catch (...) {
+            log::error("daemon") << "task failed task=" << name << " error=unknown";
+        }
+        *exit_code = 1;
+        ioc->stop();
+    }
+};
+
+int run(config::daemon_config const& cfg, options const& o)
+{
+    log::notice("wtfd") << describe(cfg, o);
+
+    asio::io_context ioc{1};
+    auto const started = core::now();
+    detect::detector detector{cfg.detect, started};
+    store::history history{cfg.storage};
+    ingest::pipeline pipeline{detector, history,
+                              {cfg.api.max_clock_skew, cfg.detect.max_sensors}};
+    api::server server{ioc.get_executor(), cfg.api, {pipeline, history, started}};
+    try {
+        server.listen();
+    } catch (boost::system::system_error const& e) {
+        log::error("api") << "cannot listen: " << e.what();
+        return exit_config;
+    }
+    log::notice("api") << "listening address=" << cfg.api.listen_host << ':' << server.port();
+
+    int exit_code = 0;
+    asio::cancellation_signal stop_generator;
+    asio::cancellation_signal stop_ticker;
+
+    if (cfg.generator.enabled) {
+        auto feed = [&pipeline](core::reading const& r) {
+            pipeline.ingest(std::span{&r, 1}, core::source::generator, core::now());
+        };
+        asio::co_spawn(ioc,
+                       ingest::run_generator(cfg.generator,
+                                             ingest::generated_parameters(cfg.detect), feed),
+                       asio::bind_cancellation_slot(stop_generator.slot(),
+                                                    task_guard{"generator", &exit_code, &ioc}));
+    }
+    auto tick = [&pipeline](core::timestamp now) { pipeline.advance(now); };
+    asio::co_spawn(ioc, daemon::run_ticker(daemon::tick_period(cfg.detect.dropout_gap), tick),
+                   asio::bind_cancellation_slot(stop_ticker.slot(),
+                                                task_guard{"ticker", &exit_code, &ioc}));
+    asio::co_spawn(ioc, server.run(), task_guard{"api", &exit_code, &ioc});
+
+    // After a stop signal the loop runs out of work once every connection has closed, and run()
+    // returns on its own; a connection still open after the grace period is cut.
+    asio::steady_timer drain{ioc};
+    auto const grace = std::chrono::milliseconds{1500};
+    std::function<void(boost::system::error_code)> drain_check;
+    std::chrono::steady_clock::time_point drain_deadline;
+    drain_check = [&](boost::system::error_code) {
+        if (server.open_connections() == 0) return;
+        if (std::chrono::steady_clock::now() >= drain_deadline) {
+            log::warning("api") << "closing connections still open after the grace period count="
+                                << server.open_connections();
+            server.abort();
+        }
+        drain.expires_after(std::chrono::milliseconds{10});
+        drain.async_wait(drain_check);
+    };
+    auto on_signal = [&](daemon::signal_action action) {
+        if (action == daemon::signal_action::reload) {
+            log::warning("daemon") << "SIGHUP ignored: live reload is not built yet, restart "
+                                      "wtfd to apply a changed configuration";
+            return;
+        }
+        log::notice("daemon") << "stopping";
+        server.stop();
+        stop_generator.emit(asio::cancellation_type::terminal);
+        stop_ticker.emit(asio::cancellation_type::terminal);
+        drain_deadline = std::chrono::steady_clock::now() + grace;
+        drain_check({});
+    };
+    asio::co_spawn(ioc, daemon::run_signals(on_signal), task_guard{"signals", &exit_code, &ioc});
+
+    ioc.run();
+    log::notice("wtfd") << "stopped exit_code=" << exit_code;
+    return exit_code;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    auto parsed = parse_arguments(argc, argv);
+    if (auto* code = std::get_if<int>(&parsed)) return *code;
+    auto const& opts = std::get<options>(parsed);
+
+    auto loaded = load_config(opts);
+    if (auto* code = std::get_if<int>(&loaded)) return *code;
+    auto const& cfg = std::get<config::daemon_config>(loaded);
+
+    if (opts.check_config) {
+        std::cout << config::to_toml(cfg);
+        return 0;
+    }
+
+    log::init(cfg.log.level);
+    try {
+        return run(cfg, opts);
+    } catch (std::exception const& e) {
+        log::error("wtfd") << "fatal: " << e.what();
+        return 1;
+    }
+}
