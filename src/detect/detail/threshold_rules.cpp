@@ -90,11 +90,15 @@ public:
         if (!outside_since_) {
             if (band.contains(value)) return; // never left the band: nothing started
             outside_since_ = t;
+            pending_peak_ = value;
+        } else if (excess(value, band) > excess(pending_peak_, band)) {
+            pending_peak_ = value;
         }
         auto const lasted = t - *outside_since_;
         if (lasted > ctx.config.drift_duration) {
             open_ = make_anomaly(core::anomaly_type::drift, core::severity::warning, ctx, band, t,
                                  value);
+            open_->peak_value = pending_peak_;
             open_->started_at = *outside_since_;
             open_->duration_seconds = core::seconds_between(*outside_since_, t);
             report.open(*open_);
@@ -105,6 +109,7 @@ public:
 
 private:
     std::optional<core::timestamp> outside_since_;
+    double pending_peak_ = 0.0; // most extreme value since outside_since_
     std::optional<core::anomaly> open_;
 };
 

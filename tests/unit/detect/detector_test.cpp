@@ -135,10 +135,23 @@ TEST_CASE("a value outside the normal band just over the drift duration is one d
     CHECK(a.severity == core::severity::warning);
     CHECK(a.parameter == "pressure");
     CHECK(*a.value == 0.7);
+    CHECK(*a.peak_value == 0.7);
     CHECK(a.started_at == at(0.0));
     CHECK(a.detected_at == at(1.6));
     CHECK(a.duration_seconds.value() == Approx(1.6));
     CHECK(core::message(a) == "Pressure drift detected for 1.6s");
+}
+
+TEST_CASE("a drift's peak includes values from before it was confirmed", "[unit]")
+{
+    detect::detector d{test_settings(), t0};
+    recorder out;
+    feed(d, out, 0.0, "pressure", 0.8);
+    feed(d, out, 0.8, "pressure", 0.6);
+    feed(d, out, 1.6, "pressure", 0.9);
+    REQUIRE(out.events.size() == 1);
+    CHECK(*out.events[0].anomaly.value == 0.9);
+    CHECK(*out.events[0].anomaly.peak_value == 0.6);
 }
 
 TEST_CASE("a drift ends when the value is back inside by the clear margin", "[unit]")
