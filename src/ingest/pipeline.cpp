@@ -1,6 +1,8 @@
+#include <wtf/core/json_writer.hpp>
 #include <wtf/ingest/pipeline.hpp>
 #include <wtf/log/log.hpp>
 
+#include <cstdio>
 #include <string>
 
 namespace wtf::ingest {
@@ -72,13 +74,32 @@ void pipeline::on_anomaly(core::anomaly_change change, core::anomaly const& a)
 {
     history_.record(change, a);
     ++version_;
-    if (change == core::anomaly_change::updated) return;
-    auto line = log::info("detector");
-    line << "anomaly " << core::to_string(change) << " id=" << a.id
-         << " type=" << core::to_string(a.type) << " sensor=" << a.sensor_id;
-    if (!a.parameter.empty()) line << " parameter=" << a.parameter;
-    if (a.value) line << " value=" << *a.value;
-    if (a.duration_seconds) line << " duration_s=" << *a.duration_seconds;
+    if (change == core::anomaly_change::updated || !log::enabled(log::level::info)) return;
+
+    // "Temperature spike detected: 45.2 id=4 sensor=wtf-pipe-1 parameter=temperature" when an
+    // episode opens; "Spike ended id=4 ... duration_s=2.0 peak=47.5" when it closes.
+    std::string line;
+    if (change == core::anomaly_change::opened) {
+        line = core::message(a);
+    } else {
+        auto const type = core::to_string(a.type);
+        line += static_cast<char>(type.front() - 'a' + 'A');
+        line += type.substr(1);
+        line += " ended";
+    }
+    line += " id=" + std::to_string(a.id) + " sensor=" + a.sensor_id;
+    if (!a.parameter.empty()) line += " parameter=" + a.parameter;
+    if (change == core::anomaly_change::closed) {
+        char duration[32];
+        std::snprintf(duration, sizeof duration, " duration_s=%.1f",
+                      a.duration_seconds.value_or(0.0));
+        line += duration;
+        if (a.peak_value) {
+            line += " peak=";
+            core::append_json_number(line, *a.peak_value);
+        }
+    }
+    log::write(log::level::info, "detector", line);
 }
 
 } // namespace wtf::ingest

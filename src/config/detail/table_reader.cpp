@@ -160,18 +160,30 @@ bool table_reader::band(std::string_view key, core::band& out)
     auto const* node = find(key);
     if (!node)
         return false;
+    // Plain doubles rather than two std::optional copies: GCC 12 at -O3 reports those as
+    // maybe uninitialized.
+    double low = 0.0;
+    double high = 0.0;
     auto const* array = node->as_array();
-    auto const low = array && array->size() == 2 ? as_number((*array)[0]) : std::nullopt;
-    auto const high = array && array->size() == 2 ? as_number((*array)[1]) : std::nullopt;
-    if (!low || !high || !std::isfinite(*low) || !std::isfinite(*high)) {
+    bool two_numbers = array && array->size() == 2;
+    if (two_numbers) {
+        auto const first = as_number((*array)[0]);
+        auto const second = as_number((*array)[1]);
+        two_numbers = first.has_value() && second.has_value();
+        if (two_numbers) {
+            low = *first;
+            high = *second;
+        }
+    }
+    if (!two_numbers || !std::isfinite(low) || !std::isfinite(high)) {
         fail(key, "must be [low, high], two numbers");
         return false;
     }
-    if (*low >= *high) {
+    if (low >= high) {
         fail(key, "must be [low, high] with low < high");
         return false;
     }
-    out = core::band{*low, *high};
+    out = core::band{low, high};
     return true;
 }
 
