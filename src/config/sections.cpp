@@ -151,7 +151,13 @@ void read_llm(table_reader& t, summarize::llm_settings& s)
     t.text("model", s.model, non_empty);
     t.number("temperature", s.temperature, temperature_rule);
     t.seconds("timeout_s", s.timeout);
+    t.seconds("connect_timeout_s", s.connect_timeout);
     t.text("api_key", s.api_key);
+    t.text("api_key_file", s.api_key_file);
+    t.text("ca_file", s.ca_file);
+    t.integer("max_tokens", s.max_tokens, {1, 1'000'000});
+    t.integer("max_response_bytes", s.max_response_bytes, {1024, 64 * mib});
+    t.integer("max_prompt_bytes", s.max_prompt_bytes, {1024, 16 * mib});
 }
 
 void read_redis(table_reader& t, mirror::settings& s)

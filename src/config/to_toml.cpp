@@ -164,7 +164,13 @@ void write_summarize(writer& w, summarize::settings const& s, summarize::llm_set
     w.line("model", quote(l.model));
     w.line("temperature", format_number(l.temperature));
     w.line("timeout_s", seconds(l.timeout));
+    w.line("connect_timeout_s", seconds(l.connect_timeout));
     w.line("api_key", secret(l.api_key));
+    w.line("api_key_file", quote(l.api_key_file));
+    w.line("ca_file", quote(l.ca_file));
+    w.integer("max_tokens", l.max_tokens);
+    w.integer("max_response_bytes", l.max_response_bytes);
+    w.integer("max_prompt_bytes", l.max_prompt_bytes);
 }
 
 void write_redis(writer& w, mirror::settings const& s)

@@ -210,7 +210,13 @@ base_url = "https://api.example.com/v1"
 model = "m"
 temperature = 0.7
 timeout_s = 12.5
+connect_timeout_s = 2.5
 api_key = "sk-1"
+api_key_file = "/etc/wtfd/llm.key"
+ca_file = "/etc/wtfd/ca.pem"
+max_tokens = 256
+max_response_bytes = 65536
+max_prompt_bytes = 8192
 )");
     CHECK(c.summary.interval == 30s);
     CHECK(c.summary.max_buffer == 20);
@@ -220,6 +226,12 @@ api_key = "sk-1"
     CHECK(c.llm.temperature == 0.7);
     CHECK(c.llm.timeout == 12500ms);
     CHECK(c.llm.api_key == "sk-1");
+    CHECK(c.llm.connect_timeout == 2500ms);
+    CHECK(c.llm.api_key_file == "/etc/wtfd/llm.key");
+    CHECK(c.llm.ca_file == "/etc/wtfd/ca.pem");
+    CHECK(c.llm.max_tokens == 256);
+    CHECK(c.llm.max_response_bytes == 65536);
+    CHECK(c.llm.max_prompt_bytes == 8192);
 }
 
 TEST_CASE("Every [redis], [storage] and [log] key is read", "[unit]")
@@ -430,6 +442,16 @@ TEST_CASE("Wrong [summary] and [llm] values name the key and the line", "[unit]"
         {"llm", "temperature = \"hot\"", "llm.temperature"},
         {"llm", "timeout_s = 0", "llm.timeout_s"},
         {"llm", "api_key = 1", "llm.api_key"},
+        {"llm", "connect_timeout_s = 0", "llm.connect_timeout_s"},
+        {"llm", "connect_timeout_s = -1", "llm.connect_timeout_s"},
+        {"llm", "api_key_file = 1", "llm.api_key_file"},
+        {"llm", "ca_file = false", "llm.ca_file"},
+        {"llm", "max_tokens = 0", "llm.max_tokens"},
+        {"llm", "max_tokens = 1000001", "llm.max_tokens"},
+        {"llm", "max_response_bytes = 1023", "llm.max_response_bytes"},
+        {"llm", "max_response_bytes = 67108865", "llm.max_response_bytes"},
+        {"llm", "max_prompt_bytes = 1023", "llm.max_prompt_bytes"},
+        {"llm", "max_prompt_bytes = 16777217", "llm.max_prompt_bytes"},
     });
 }
 
