@@ -3,6 +3,7 @@
 
 #include <wtf/api/server.hpp>
 #include <wtf/config/config.hpp>
+#include <wtf/core/json_writer.hpp>
 #include <wtf/core/version.hpp>
 #include <wtf/daemon/tasks.hpp>
 #include <wtf/detect/detector.hpp>
@@ -10,6 +11,8 @@
 #include <wtf/ingest/pipeline.hpp>
 #include <wtf/log/log.hpp>
 #include <wtf/store/history.hpp>
+#include <wtf/summarize/llm_client.hpp>
+#include <wtf/summarize/summarizer.hpp>
 
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
@@ -119,8 +122,12 @@ std::string describe(config::daemon_config const& c, options const& o)
     s += " expected_sensors=" + std::to_string(c.detect.expected_sensors.size());
     s += " ingest_auth=";
     s += c.api.ingest_token.empty() ? "off" : "on";
-    // Summaries (LLM) and Redis mirroring are configured but not part of this build yet.
-    s += " summaries=not-built redis=not-built";
+    s += " summary_interval_s=";
+    core::append_json_number(s, static_cast<double>(c.summary.interval.count()) / 1000.0);
+    s += " llm=";
+    s += c.llm.enabled ? c.llm.base_url : "off";
+    // Redis mirroring is configured but not part of this build yet.
+    s += " redis=not-built";
     return s;
 }
 
@@ -156,7 +163,27 @@ int run(config::daemon_config const& cfg, options const& o)
     store::history history{cfg.storage};
     ingest::pipeline pipeline{detector, history,
                               {cfg.api.max_clock_skew, cfg.detect.max_sensors}};
-    api::server server{ioc.get_executor(), cfg.api, {pipeline, history, started}};
+
+    std::optional<summarize::llm_client> llm;
+    if (cfg.llm.enabled) {
+        try {
+            llm.emplace(ioc.get_executor(), cfg.llm);
+        } catch (std::invalid_argument const& e) {
+            log::error("summarizer") << "cannot use the LLM settings: " << e.what();
+            return exit_config;
+        }
+    }
+    std::vector<summarize::parameter_info> parameters;
+    for (auto const& p : cfg.detect.parameters)
+        parameters.push_back({p.name, p.unit, p.normal, p.spike});
+    summarize::summarizer summarizer{cfg.summary, cfg.llm,     std::move(parameters),
+                                     history,     llm ? &*llm : nullptr, started};
+    history.subscribe([&summarizer](core::anomaly_change change, core::anomaly const& a) {
+        summarizer.note(change, a);
+    });
+
+    api::server server{ioc.get_executor(), cfg.api,
+                       {pipeline, history, started, &summarizer.status()}};
     try {
         server.listen();
     } catch (boost::system::system_error const& e) {
@@ -168,6 +195,7 @@ int run(config::daemon_config const& cfg, options const& o)
     int exit_code = 0;
     asio::cancellation_signal stop_generator;
     asio::cancellation_signal stop_ticker;
+    asio::cancellation_signal stop_summarizer;
 
     if (cfg.generator.enabled) {
         auto feed = [&pipeline](core::reading const& r) {
@@ -183,6 +211,9 @@ int run(config::daemon_config const& cfg, options const& o)
     asio::co_spawn(ioc, daemon::run_ticker(daemon::tick_period(cfg.detect.dropout_gap), tick),
                    asio::bind_cancellation_slot(stop_ticker.slot(),
                                                 task_guard{"ticker", &exit_code, &ioc}));
+    asio::co_spawn(ioc, summarizer.run(),
+                   asio::bind_cancellation_slot(stop_summarizer.slot(),
+                                                task_guard{"summarizer", &exit_code, &ioc}));
     asio::co_spawn(ioc, server.run(), task_guard{"api", &exit_code, &ioc});
 
     // After a stop signal the loop runs out of work once every connection has closed, and run()
@@ -211,6 +242,7 @@ int run(config::daemon_config const& cfg, options const& o)
         server.stop();
         stop_generator.emit(asio::cancellation_type::terminal);
         stop_ticker.emit(asio::cancellation_type::terminal);
+        stop_summarizer.emit(asio::cancellation_type::terminal);
         drain_deadline = std::chrono::steady_clock::now() + grace;
         drain_check({});
     };

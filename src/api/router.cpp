@@ -116,13 +116,8 @@ response router::handle(request const& req, core::timestamp now, ingest::batch& 
              [](router& r, request const& q, boost::urls::url_view const&, core::timestamp,
                 ingest::batch&) { return r.get_anomalies(q); }},
             {"/summary", method::get, "GET, HEAD",
-             [](router& r, request const&, boost::urls::url_view const& u, core::timestamp,
-                ingest::batch&) {
-                 if (auto detail = detail::reject_query(u.params())) {
-                     return error_response(422, *detail);
-                 }
-                 return r.get_summary();
-             }},
+             [](router& r, request const& q, boost::urls::url_view const&, core::timestamp,
+                ingest::batch&) { return r.get_summary(q); }},
             {"/status", method::get, "GET, HEAD",
              [](router& r, request const&, boost::urls::url_view const&, core::timestamp t,
                 ingest::batch&) { return r.get_status(t); }},
@@ -174,15 +169,28 @@ response router::get_anomalies(request const& req)
     return ok(anomalies_.body);
 }
 
-response router::get_summary()
+response router::get_summary(request const& req)
 {
+    bool detail = false;
+    std::size_t limit = 0;
+    auto const url = boost::urls::parse_origin_form(req.target);
+    if (auto problem = detail::parse_summary_query(url->params(),
+                                                   svc_.history.summary_capacity(), detail, limit))
+        return error_response(422, *problem);
+
     auto const version = svc_.history.version();
-    if (!summary_.body || summary_.version != version) {
+    std::string key = detail ? "d" + std::to_string(limit) : "t";
+    if (!summary_.body || summary_.version != version || summary_.key != key) {
         std::string out;
         out.reserve(summary_.body ? summary_.body->size() + 512 : 1024);
-        svc_.history.append_summaries_json(out);
+        if (detail) {
+            svc_.history.append_summary_records_json(out, limit);
+        } else {
+            svc_.history.append_summaries_json(out);
+        }
         summary_.body = share(std::move(out));
         summary_.version = version;
+        summary_.key = std::move(key);
     }
     return ok(summary_.body);
 }
@@ -228,6 +236,28 @@ response router::get_status(core::timestamp now)
     w.member("enabled", false);
     w.member("connected", false);
     w.member("message", "Redis mirroring disabled");
+    w.end_object();
+
+    w.key("llm");
+    w.begin_object();
+    if (auto const* llm = svc_.llm) {
+        w.member("enabled", llm->enabled);
+        w.key("endpoint");
+        if (llm->endpoint.empty()) w.null(); else w.value(llm->endpoint);
+        w.key("last_success");
+        if (llm->last_success) w.value(*llm->last_success); else w.null();
+        w.key("last_failure");
+        if (llm->last_failure) w.value(*llm->last_failure); else w.null();
+        w.key("last_failure_reason");
+        if (llm->last_failure_reason.empty()) w.null(); else w.value(llm->last_failure_reason);
+        w.key("summaries");
+        w.begin_object();
+        w.member("llm", llm->llm_summaries);
+        w.member("fallback", llm->fallback_summaries);
+        w.end_object();
+    } else {
+        w.member("enabled", false);
+    }
     w.end_object();
 
     w.member("version", core::version());

@@ -105,4 +105,33 @@ void history::append_summaries_json(std::string& out) const
     w.end_object();
 }
 
+void history::append_summary_records_json(std::string& out, std::size_t limit) const
+{
+    std::size_t const first = summaries_.size() > limit ? summaries_.size() - limit : 0;
+    core::json_writer w{out};
+    w.begin_object();
+    w.key("summaries");
+    w.begin_array();
+    for (std::size_t i = first; i < summaries_.size(); ++i) {
+        auto const& s = summaries_[i];
+        w.begin_object();
+        w.member("text", s.text);
+        w.member("created_at", s.created_at);
+        w.member("window_start", s.window_start);
+        w.member("window_end", s.window_end);
+        w.member("anomaly_count", s.anomaly_count);
+        w.member("left_out", s.left_out);
+        w.member("source", s.source);
+        w.key("model");
+        if (s.model.empty()) w.null(); else w.value(s.model);
+        w.key("fallback_reason");
+        if (s.fallback_reason.empty()) w.null(); else w.value(s.fallback_reason);
+        w.member("latency_ms", static_cast<std::int64_t>(s.latency.count()));
+        w.end_object();
+    }
+    w.end_array();
+    w.member("count", summaries_.size() - first);
+    w.end_object();
+}
+
 } // namespace wtf::store

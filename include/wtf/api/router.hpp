@@ -7,6 +7,7 @@
 #include <wtf/ingest/parse.hpp>
 #include <wtf/ingest/pipeline.hpp>
 #include <wtf/store/history.hpp>
+#include <wtf/summarize/status.hpp>
 
 #include <memory>
 #include <string>
@@ -36,6 +37,7 @@ struct services {
     ingest::pipeline& pipeline;
     store::history const& history;
     core::timestamp started_at;
+    summarize::llm_status const* llm = nullptr; // null: summaries are not built into this daemon
 };
 
 class router {
@@ -57,7 +59,7 @@ private:
     };
 
     response get_anomalies(request const& req);
-    response get_summary();
+    response get_summary(request const& req);
     response get_status(core::timestamp now);
     response post_readings(request const& req, core::timestamp now, ingest::batch& scratch);
 

@@ -6,6 +6,7 @@
 #include <wtf/core/ring.hpp>
 #include <wtf/store/settings.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -14,10 +15,18 @@
 
 namespace wtf::store {
 
-// A plain-language summary of a batch of anomalies.
+// A plain-language summary of a batch of anomalies, and how it was made.
 struct summary {
     std::string text;
     core::timestamp created_at;
+    core::timestamp window_start;
+    core::timestamp window_end;
+    std::size_t anomaly_count = 0;     // anomalies described
+    std::size_t left_out = 0;          // anomalies of the window not described (over max_buffer)
+    std::string source = "fallback";   // "llm", or "fallback": written by wtfd itself
+    std::string model;                 // the LLM's model, for source "llm"
+    std::string fallback_reason;       // why the LLM's text was not used ("LLM disabled", ...)
+    std::chrono::milliseconds latency{0}; // of the LLM request, when one was made
 };
 
 // Which anomalies GET /anomalies wants; unset fields match everything.
@@ -47,6 +56,7 @@ public:
     std::size_t anomaly_count() const noexcept { return anomalies_.size(); }
     std::size_t anomaly_capacity() const noexcept { return anomalies_.capacity(); }
     std::size_t summary_count() const noexcept { return summaries_.size(); }
+    std::size_t summary_capacity() const noexcept { return summaries_.capacity(); }
     std::uint64_t total_anomalies() const noexcept { return total_; }
     std::size_t active_anomalies() const noexcept { return active_; }
 
@@ -54,6 +64,8 @@ public:
     void append_anomalies_json(std::string& out, anomaly_query const& q) const;
     // {"summaries": [oldest, ..., newest], "count": n}
     void append_summaries_json(std::string& out) const;
+    // The newest `limit` full records, oldest first: {"summaries": [{...}, ...], "count": n}.
+    void append_summary_records_json(std::string& out, std::size_t limit) const;
 
     // The stored anomaly with this id, if still in the ring.
     core::anomaly const* find(std::uint64_t id) const noexcept;

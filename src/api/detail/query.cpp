@@ -118,6 +118,47 @@ std::optional<std::string> parse_anomaly_query(boost::urls::params_view params,
     return std::nullopt;
 }
 
+std::optional<std::string> parse_summary_query(boost::urls::params_view params,
+                                               std::size_t capacity, bool& detail,
+                                               std::size_t& limit)
+{
+    capacity = std::max<std::size_t>(capacity, 1);
+    detail = false;
+    limit = capacity;
+    bool seen_detail = false;
+    bool seen_limit = false;
+    auto repeated = [](std::string_view name) { return quoted_name(name) + " is given more than once"; };
+
+    for (boost::urls::param const p : params) {
+        if (is_empty_param(p)) continue;
+        std::string_view const name = p.key;
+        std::string_view const value = p.value;
+        if (name == "detail") {
+            if (seen_detail) return repeated(name);
+            seen_detail = true;
+            auto const parsed = parse_bool(value);
+            if (!parsed) return quoted_name(name) + " must be true or false";
+            detail = *parsed;
+        } else if (name == "limit") {
+            if (seen_limit) return repeated(name);
+            seen_limit = true;
+            std::uint64_t n = 0;
+            auto const* end = value.data() + value.size();
+            auto const [ptr, ec] = std::from_chars(value.data(), end, n);
+            if (value.empty() || ec != std::errc{} || ptr != end || n < 1 || n > capacity) {
+                return quoted_name(name) + " must be an integer between 1 and "
+                     + std::to_string(capacity);
+            }
+            limit = static_cast<std::size_t>(n);
+        } else {
+            return unsupported(name);
+        }
+    }
+    // The seed's shape is a list of texts; a limit only makes sense for the records.
+    if (seen_limit && !detail) return quoted_name("limit") + " needs detail=true";
+    return std::nullopt;
+}
+
 std::optional<std::string> reject_query(boost::urls::params_view params)
 {
     for (boost::urls::param const p : params) {

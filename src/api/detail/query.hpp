@@ -20,6 +20,12 @@ std::optional<std::string> parse_anomaly_query(boost::urls::params_view params,
                                                std::size_t capacity,
                                                store::anomaly_query& out, std::string& key);
 
+// GET /summary: detail (true: full records), limit (1..capacity, default capacity; only with
+// detail). Returns the 422 detail naming the parameter when one is unknown, repeated or invalid.
+std::optional<std::string> parse_summary_query(boost::urls::params_view params,
+                                               std::size_t capacity, bool& detail,
+                                               std::size_t& limit);
+
 // For routes that take no query parameters yet: the detail naming the first one, if any.
 std::optional<std::string> reject_query(boost::urls::params_view params);
 

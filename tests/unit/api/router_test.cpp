@@ -22,6 +22,14 @@ namespace json = boost::json;
 
 core::timestamp at(std::string_view text) { return core::parse_rfc3339(text).value(); }
 
+store::summary summary_text(std::string text, core::timestamp created)
+{
+    store::summary s;
+    s.text = std::move(text);
+    s.created_at = created;
+    return s;
+}
+
 store::settings history_of(std::size_t capacity)
 {
     store::settings s;
@@ -201,19 +209,41 @@ TEST_CASE("GET /anomalies without a limit works when the history holds fewer tha
     CHECK(detail_of(over) == "query parameter 'limit' must be an integer between 1 and 10");
 }
 
-TEST_CASE("GET /summary answers an empty list and refuses query parameters", "[unit][api]")
+TEST_CASE("GET /summary answers the seed's shape, empty or not", "[unit][api]")
 {
     fixture f;
     auto const r = f.get("/summary");
     CHECK(r.status == 200);
     CHECK(parsed(r) == json::parse(R"({"summaries": [], "count": 0})"));
 
-    f.history.add_summary({"All quiet.", f.t0});
+    f.history.add_summary(summary_text("All quiet.", f.t0));
     CHECK(parsed(f.get("/summary")) == json::parse(R"({"summaries": ["All quiet."], "count": 1})"));
+}
 
-    auto const q = f.get("/summary?detail=full");
-    CHECK(q.status == 422);
-    CHECK(detail_of(q) == "query parameter 'detail' is not supported");
+TEST_CASE("GET /summary?detail=true gives the newest full records", "[unit][api]")
+{
+    fixture f;
+    f.history.add_summary(summary_text("One.", f.t0));
+    f.history.add_summary(summary_text("Two.", f.t0));
+    auto const all = parsed(f.get("/summary?detail=true"));
+    CHECK(all.at("count") == 2);
+    auto const newest = parsed(f.get("/summary?detail=true&limit=1"));
+    CHECK(newest.at("count") == 1);
+    CHECK(newest.at("summaries").at(0).at("text") == "Two.");
+    CHECK(newest.at("summaries").at(0).at("source") == "fallback");
+    // A different query must not be served the cached body of another.
+    CHECK(parsed(f.get("/summary")).at("summaries").at(0) == "One.");
+}
+
+TEST_CASE("GET /summary refuses bad query parameters, naming them", "[unit][api]")
+{
+    fixture f;
+    CHECK(detail_of(f.get("/summary?detail=full")) == "query parameter 'detail' must be true or false");
+    CHECK(detail_of(f.get("/summary?limit=2")) == "query parameter 'limit' needs detail=true");
+    CHECK(detail_of(f.get("/summary?detail=true&limit=0")) ==
+          "query parameter 'limit' must be an integer between 1 and 100");
+    CHECK(detail_of(f.get("/summary?colour=red")) == "query parameter 'colour' is not supported");
+    CHECK(f.get("/summary?colour=red").status == 422);
 }
 
 TEST_CASE("GET /status before any reading is unhealthy with the seed's message", "[unit][api]")
@@ -224,6 +254,7 @@ TEST_CASE("GET /status before any reading is unhealthy with the seed's message",
     auto const expected = json::parse(R"({
         "data_stream": {"healthy": false, "last_received": null, "message": "No data received yet"},
         "redis": {"enabled": false, "connected": false, "message": "Redis mirroring disabled"},
+        "llm": {"enabled": false},
         "version": ")" + std::string{core::version()} + R"(",
         "uptime_seconds": 12.3,
         "readings": {"accepted": 0, "stale": 0, "rejected": 0,
@@ -433,6 +464,6 @@ TEST_CASE("identical GETs share one cached body until the data changes", "[unit]
     auto const st2 = f.send(api::method::get, "/status", f.t0 + 3s);
     CHECK(parsed(st2).at("data_stream").at("healthy") == true);
 
-    f.history.add_summary({"Spike on wtf-pipe-1.", f.t0});
+    f.history.add_summary(summary_text("Spike on wtf-pipe-1.", f.t0));
     CHECK(f.get("/summary").body != s1.body);
 }

@@ -52,6 +52,13 @@ store::anomaly_query query(std::size_t limit, std::optional<std::string> sensor 
     return q;
 }
 
+store::summary text_summary(std::string text)
+{
+    store::summary s;
+    s.text = std::move(text);
+    return s;
+}
+
 } // namespace
 
 TEST_CASE("the history returns the newest anomalies oldest first", "[unit]")
@@ -115,10 +122,44 @@ TEST_CASE("summaries keep the seed's shape, oldest first", "[unit]")
     std::string empty;
     h.append_summaries_json(empty);
     CHECK(empty == R"({"summaries":[],"count":0})");
-    h.add_summary({"one", {}});
-    h.add_summary({"two", {}});
-    h.add_summary({"three", {}});
+    h.add_summary(text_summary("one"));
+    h.add_summary(text_summary("two"));
+    h.add_summary(text_summary("three"));
     std::string out;
     h.append_summaries_json(out);
     CHECK(out == R"({"summaries":["two","three"],"count":2})");
+}
+
+TEST_CASE("full summary records say how each summary was made, newest limit oldest first",
+          "[unit]")
+{
+    store::history h{sized(10, 10)};
+    auto first = text_summary("one");
+    h.add_summary(first);
+    auto second = text_summary("two");
+    second.source = "llm";
+    second.model = "tiny";
+    second.anomaly_count = 3;
+    second.latency = std::chrono::milliseconds{12};
+    h.add_summary(second);
+    auto third = text_summary("three");
+    third.fallback_reason = "LLM disabled";
+    h.add_summary(third);
+
+    std::string out;
+    h.append_summary_records_json(out, 2);
+    auto const v = boost::json::parse(out).as_object();
+    CHECK(v.at("count").as_int64() == 2);
+    auto const& records = v.at("summaries").as_array();
+    REQUIRE(records.size() == 2);
+    auto const& llm = records[0].as_object();
+    CHECK(llm.at("text").as_string() == "two");
+    CHECK(llm.at("source").as_string() == "llm");
+    CHECK(llm.at("model").as_string() == "tiny");
+    CHECK(llm.at("fallback_reason").is_null());
+    CHECK(llm.at("anomaly_count").as_int64() == 3);
+    CHECK(llm.at("latency_ms").as_int64() == 12);
+    auto const& fallback = records[1].as_object();
+    CHECK(fallback.at("source").as_string() == "fallback");
+    CHECK(fallback.at("fallback_reason").as_string() == "LLM disabled");
 }
