@@ -14,9 +14,12 @@ namespace asio = boost::asio;
 
 namespace {
 
-// Anomalies noted between two summaries at most; beyond it the oldest are only counted. Bounds
-// memory when anomalies pour in (a flapping sensor, a misconfigured band).
-constexpr std::size_t pending_limit = 10'000;
+// Anomalies remembered between two summaries at most; further ones are only counted (as left
+// out). Bounds memory when anomalies pour in: a flapping sensor, a misconfigured band.
+std::size_t pending_limit(std::size_t max_buffer) noexcept
+{
+    return std::max<std::size_t>(1'000, 4 * max_buffer);
+}
 
 bool more_important(core::anomaly const& a, core::anomaly const& b) noexcept
 {
@@ -54,7 +57,10 @@ void summarizer::note(core::anomaly_change, core::anomaly const& a)
         pending_[found->second] = a;
         return;
     }
-    if (pending_.size() >= pending_limit) return;
+    if (pending_.size() >= pending_limit(settings_.max_buffer)) {
+        ++overflow_;
+        return;
+    }
     pending_index_.emplace(a.id, pending_.size());
     pending_.push_back(a);
 }
@@ -65,14 +71,16 @@ batch summarizer::take_batch(core::timestamp now)
     b.window_start = window_start_;
     b.window_end = now;
     b.anomalies = std::move(pending_);
+    b.left_out = overflow_;
     pending_.clear();
     pending_index_.clear();
+    overflow_ = 0;
     window_start_ = now;
 
     // Over max_buffer: keep the most severe, then the newest; describe them in time order.
     if (b.anomalies.size() > settings_.max_buffer) {
         std::stable_sort(b.anomalies.begin(), b.anomalies.end(), more_important);
-        b.left_out = b.anomalies.size() - settings_.max_buffer;
+        b.left_out += b.anomalies.size() - settings_.max_buffer;
         b.anomalies.resize(settings_.max_buffer);
     }
     std::stable_sort(b.anomalies.begin(), b.anomalies.end(),
@@ -105,7 +113,7 @@ asio::awaitable<void> summarizer::run()
 
 asio::awaitable<void> summarizer::summarize_now(core::timestamp now)
 {
-    if (pending_.empty()) {
+    if (pending_.empty() && overflow_ == 0) {
         window_start_ = now;
         co_return;
     }

@@ -56,6 +56,7 @@ private:
     core::timestamp window_start_;
     std::vector<core::anomaly> pending_;                     // newest state, in order first seen
     std::unordered_map<std::uint64_t, std::size_t> pending_index_;
+    std::size_t overflow_ = 0; // anomalies beyond the pending limit, counted as left out
     llm_status status_;
     bool llm_failing_ = false; // the last request failed: log the change, not each failure
 };

@@ -237,3 +237,15 @@ TEST_CASE("the window is in whole seconds and covers anomalies that started befo
     CHECK(b.window_start == t0 + 5s);
     CHECK(b.window_end == t0 + 61s);
 }
+
+TEST_CASE("anomalies beyond the pending limit are counted as left out, not kept", "[component]")
+{
+    store::history history{store::settings{}};
+    summarize::summarizer s{{}, {}, parameters(), history, nullptr, t0};
+    for (std::uint64_t id = 1; id <= 1'005; ++id)
+        s.note(core::anomaly_change::opened, spike(id, "a", 45.0, 1));
+    CHECK(s.pending() == 1'000);
+    auto const b = s.take_batch(t0 + 60s);
+    CHECK(b.anomalies.size() == 50);
+    CHECK(b.left_out == 955);
+}
