@@ -132,7 +132,7 @@ asio::awaitable<void> summarizer::store_summary(batch b)
     s.left_out = b.left_out;
 
     std::optional<std::string> llm_text;
-    bool unreachable = false; // the request failed, as opposed to an answer we could not use
+    bool request_failed = false; // no usable chat completion, as opposed to an unusable text
     if (!client_) {
         s.fallback_reason = "LLM disabled";
     } else {
@@ -141,7 +141,7 @@ asio::awaitable<void> summarizer::store_summary(batch b)
         auto outcome = co_await client_->complete(std::move(request));
         if (auto* error = std::get_if<llm_error>(&outcome)) {
             s.fallback_reason = "LLM request failed: " + error->message;
-            unreachable = true;
+            request_failed = true;
         } else {
             auto& reply = std::get<chat_reply>(outcome);
             s.latency = reply.latency;
@@ -169,7 +169,7 @@ asio::awaitable<void> summarizer::store_summary(batch b)
         s.source = "llm";
         status_.last_success = stored_at;
         ++status_.llm_summaries;
-        if (llm_failing_) log::notice("summarizer") << "LLM reachable again";
+        if (llm_failing_) log::notice("summarizer") << "LLM requests succeed again";
         llm_failing_ = false;
     } else {
         s.text = deterministic_summary(b);
@@ -180,12 +180,12 @@ asio::awaitable<void> summarizer::store_summary(batch b)
             status_.last_failure = stored_at;
             status_.last_failure_reason = s.fallback_reason;
         }
-        // An unreachable LLM is logged when it goes away, not at every interval after.
-        if (unreachable && !llm_failing_)
-            log::warning("summarizer") << "LLM unreachable, storing deterministic summaries "
-                                          "reason="
+        // A failing LLM is logged when it starts failing, not at every interval after.
+        if (request_failed && !llm_failing_)
+            log::warning("summarizer") << "LLM requests failing, storing deterministic "
+                                          "summaries reason="
                                        << s.fallback_reason;
-        if (unreachable) llm_failing_ = true;
+        if (request_failed) llm_failing_ = true;
     }
     s.created_at = stored_at;
     log::info("summarizer") << "summary stored source=" << s.source

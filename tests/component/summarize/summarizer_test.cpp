@@ -249,3 +249,44 @@ TEST_CASE("anomalies beyond the pending limit are counted as left out, not kept"
     CHECK(b.anomalies.size() == 50);
     CHECK(b.left_out == 955);
 }
+
+TEST_CASE("an LLM that fails once and then answers gives an LLM summary after the retry",
+          "[component]")
+{
+    llm_fixture f;
+    f.llm.timeout = 3s;
+    summarize::llm_client client{f.ioc.get_executor(), f.llm};
+    summarize::summarizer s{{}, f.llm, parameters(), f.history, &client, t0};
+    s.note(core::anomaly_change::opened, spike(1, "wtf-pipe-1", 45.2, 23));
+    f.server.set_mode(test::llm_mode::fail_once);
+    f.server.set_content("Sensor wtf-pipe-1 reported a temperature spike of 45.2 °C.");
+    run(f.ioc, s.summarize_now(t0 + 60s));
+
+    std::string out;
+    f.history.append_summary_records_json(out, 1);
+    auto const record = boost::json::parse(out).at("summaries").at(0).as_object();
+    CHECK(record.at("source").as_string() == "llm");
+    CHECK(f.server.requests().size() == 2);
+}
+
+TEST_CASE("a malformed LLM answer gives the deterministic summary with the reason",
+          "[component]")
+{
+    llm_fixture f;
+    f.server.set_mode(test::llm_mode::malformed);
+    auto const record = f.summarize();
+    CHECK(record.at("source").as_string() == "fallback");
+    CHECK(std::string{record.at("fallback_reason").as_string()}.find("LLM request failed") == 0);
+    CHECK(std::string{record.at("text").as_string()}.find("45.2") != std::string::npos);
+}
+
+TEST_CASE("an LLM that refuses connections gives the deterministic summary with the reason",
+          "[component]")
+{
+    llm_fixture f;
+    f.server.stop();
+    auto const record = f.summarize();
+    CHECK(record.at("source").as_string() == "fallback");
+    CHECK(std::string{record.at("fallback_reason").as_string()}.find("LLM request failed") == 0);
+    CHECK(f.summarizer.status().last_failure_reason == record.at("fallback_reason").as_string());
+}
