@@ -55,6 +55,19 @@ bool is_empty_param(boost::urls::param const& p) noexcept
     return p.key.empty() && (!p.has_value || p.value.empty());
 }
 
+// A limit: an integer from 1 to `capacity` (the size of the ring it reads).
+std::optional<std::string> parse_limit(std::string_view name, std::string_view value,
+                                       std::size_t capacity, std::size_t& out)
+{
+    std::uint64_t n = 0;
+    auto const* end = value.data() + value.size();
+    auto const [ptr, ec] = std::from_chars(value.data(), end, n);
+    if (value.empty() || ec != std::errc{} || ptr != end || n < 1 || n > capacity)
+        return quoted_name(name) + " must be an integer between 1 and " + std::to_string(capacity);
+    out = static_cast<std::size_t>(n);
+    return std::nullopt;
+}
+
 } // namespace
 
 std::optional<std::string> parse_anomaly_query(boost::urls::params_view params,
@@ -78,14 +91,7 @@ std::optional<std::string> parse_anomaly_query(boost::urls::params_view params,
         if (name == "limit") {
             if (seen_limit) return repeated(name);
             seen_limit = true;
-            std::uint64_t n = 0;
-            auto const* end = value.data() + value.size();
-            auto const [ptr, ec] = std::from_chars(value.data(), end, n);
-            if (value.empty() || ec != std::errc{} || ptr != end || n < 1 || n > capacity) {
-                return quoted_name(name) + " must be an integer between 1 and "
-                     + std::to_string(capacity);
-            }
-            out.limit = static_cast<std::size_t>(n);
+            if (auto problem = parse_limit(name, value, capacity, out.limit)) return problem;
         } else if (name == "sensor_id") {
             if (seen_sensor) return repeated(name);
             seen_sensor = true;
@@ -142,14 +148,7 @@ std::optional<std::string> parse_summary_query(boost::urls::params_view params,
         } else if (name == "limit") {
             if (seen_limit) return repeated(name);
             seen_limit = true;
-            std::uint64_t n = 0;
-            auto const* end = value.data() + value.size();
-            auto const [ptr, ec] = std::from_chars(value.data(), end, n);
-            if (value.empty() || ec != std::errc{} || ptr != end || n < 1 || n > capacity) {
-                return quoted_name(name) + " must be an integer between 1 and "
-                     + std::to_string(capacity);
-            }
-            limit = static_cast<std::size_t>(n);
+            if (auto problem = parse_limit(name, value, capacity, limit)) return problem;
         } else {
             return unsupported(name);
         }
