@@ -2,6 +2,7 @@
 
 #include "api/detail/shared_body.hpp"
 
+#include <wtf/core/periodic.hpp>
 #include <wtf/core/time.hpp>
 #include <wtf/core/version.hpp>
 #include <wtf/log/log.hpp>
@@ -43,7 +44,7 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
-constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+using core::use_tuple;
 constexpr std::size_t read_chunk = 16 * 1024;
 // A connection keeps its buffer between requests; one that grew for a large body gives it back.
 constexpr std::size_t idle_buffer_limit = 64 * 1024;

@@ -1,11 +1,9 @@
+#include <wtf/core/periodic.hpp>
 #include <wtf/daemon/tasks.hpp>
 #include <wtf/log/log.hpp>
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/signal_set.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
 
 #include <algorithm>
 #include <csignal>
@@ -23,23 +21,15 @@ std::chrono::milliseconds tick_period(std::chrono::milliseconds dropout_gap) noe
 asio::awaitable<void> run_ticker(std::chrono::milliseconds period,
                                  std::function<void(core::timestamp)> tick)
 {
-    asio::steady_timer timer{co_await asio::this_coro::executor};
-    auto deadline = std::chrono::steady_clock::now();
-    for (;;) {
-        // Absolute deadlines: the period does not stretch by the time each tick takes.
-        deadline += period;
-        timer.expires_at(deadline);
-        auto [ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
-        if (ec) co_return;
-        tick(core::now());
-    }
+    core::periodic schedule{co_await asio::this_coro::executor, period};
+    while (co_await schedule.next()) tick(core::now());
 }
 
 asio::awaitable<void> run_signals(std::function<void(signal_action)> on_signal)
 {
     asio::signal_set signals{co_await asio::this_coro::executor, SIGTERM, SIGINT, SIGHUP};
     for (;;) {
-        auto [ec, number] = co_await signals.async_wait(asio::as_tuple(asio::use_awaitable));
+        auto [ec, number] = co_await signals.async_wait(core::use_tuple);
         if (ec) co_return;
         if (number == SIGHUP) {
             on_signal(signal_action::reload);

@@ -1,11 +1,9 @@
 #include "ingest/detail/random.hpp"
 
+#include <wtf/core/periodic.hpp>
 #include <wtf/ingest/generator.hpp>
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -243,25 +241,10 @@ asio::awaitable<void> run_generator(generator_settings s, std::vector<generated_
                                     std::function<void(core::reading const&)> sink)
 {
     generator_model model{s, std::move(params)};
-    // Cancellation is reported by the timer's error code; a throw would end the task abnormally.
-    co_await asio::this_coro::throw_if_cancelled(false);
-    asio::steady_timer timer{co_await asio::this_coro::executor};
-    auto deadline = asio::steady_timer::clock_type::now();
-    for (;;) {
+    core::periodic schedule{co_await asio::this_coro::executor, s.interval};
+    do {
         model.step(core::now(), sink);
-        // Absolute deadlines keep the pace from drifting; after a stall (a suspended machine)
-        // the schedule restarts from now instead of bursting to catch up.
-        deadline += s.interval;
-        auto const now = asio::steady_timer::clock_type::now();
-        if (deadline < now) deadline = now;
-        timer.expires_at(deadline);
-        auto [ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
-        if (ec == asio::error::operation_aborted) co_return;
-        if (ec) throw boost::system::system_error{ec, "generator timer"};
-        if ((co_await asio::this_coro::cancellation_state).cancelled() !=
-            asio::cancellation_type::none)
-            co_return;
-    }
+    } while (co_await schedule.next());
 }
 
 } // namespace wtf::ingest

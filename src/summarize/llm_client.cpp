@@ -1,5 +1,6 @@
 #include <wtf/summarize/llm_client.hpp>
 
+#include <wtf/core/periodic.hpp>
 #include <wtf/core/json_writer.hpp>
 #include <wtf/core/version.hpp>
 
@@ -53,7 +54,7 @@ using clock = std::chrono::steady_clock;
 using result_type = std::variant<chat_reply, llm_error>;
 using tls_stream = beast::ssl_stream<beast::tcp_stream>;
 
-constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+using core::use_tuple;
 constexpr auto retry_backoff = std::chrono::milliseconds{500};
 constexpr std::size_t max_error_text = 200;
 

@@ -1,10 +1,8 @@
+#include <wtf/core/periodic.hpp>
 #include <wtf/log/log.hpp>
 #include <wtf/summarize/summarizer.hpp>
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
 
 #include <algorithm>
 
@@ -98,17 +96,10 @@ batch summarizer::take_batch(core::timestamp now)
 
 asio::awaitable<void> summarizer::run()
 {
-    asio::steady_timer timer{co_await asio::this_coro::executor};
-    auto deadline = std::chrono::steady_clock::now();
-    for (;;) {
-        // A summary that overran its interval starts the next wait from now: no burst of
-        // catch-up summaries, at most one LLM request in flight.
-        deadline = std::max(deadline + settings_.interval, std::chrono::steady_clock::now());
-        timer.expires_at(deadline);
-        auto [ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
-        if (ec) co_return;
-        co_await summarize_now(core::now());
-    }
+    // A summary that overruns its interval delays the next one (the schedule restarts from
+    // now): at most one LLM request is ever in flight.
+    core::periodic schedule{co_await asio::this_coro::executor, settings_.interval};
+    while (co_await schedule.next()) co_await summarize_now(core::now());
 }
 
 asio::awaitable<void> summarizer::summarize_now(core::timestamp now)

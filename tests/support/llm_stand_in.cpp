@@ -1,5 +1,6 @@
 #include "support/llm_stand_in.hpp"
 
+#include <wtf/core/periodic.hpp>
 #include <wtf/core/json_writer.hpp>
 
 #include <boost/asio/as_tuple.hpp>
@@ -36,7 +37,7 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
-constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+using core::use_tuple;
 using tls_stream = beast::ssl_stream<beast::tcp_stream>;
 constexpr unsigned max_requests_per_connection = 100; // llama.cpp's Keep-Alive max
 constexpr auto handshake_timeout = std::chrono::seconds{5};

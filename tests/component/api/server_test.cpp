@@ -1,5 +1,6 @@
 // The API server on a real io_context, driven by Beast clients over loopback.
 
+#include <wtf/core/periodic.hpp>
 #include <wtf/api/server.hpp>
 #include <wtf/core/time.hpp>
 #include <wtf/core/version.hpp>
@@ -47,7 +48,7 @@ using tcp = asio::ip::tcp;
 using reply = http::response<http::string_body>;
 
 constexpr auto test_timeout = 10s; // a deadlock detector, never a wait
-constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+using core::use_tuple;
 
 api::settings loopback()
 {
