@@ -44,6 +44,13 @@ grep -q '^model = "tiny"' <<<"$out" || fail "MODEL_NAME did not override the mod
 pass "the seed's environment variables override the file"
 
 rc=0
+"$WTFD" --check-config --listen nohost 2>"$work/err" >/dev/null || rc=$?
+[ "$rc" -eq 1 ] && grep -q -- '--listen nohost' "$work/err" || fail "a bad --listen not reported (rc $rc)"
+out=$("$WTFD" --check-config --listen '[::1]:9000')
+grep -q '^listen = "\[::1\]:9000"' <<<"$out" || fail "--listen did not override api.listen: $out"
+pass "--listen overrides [api] listen and a bad one is refused"
+
+rc=0
 "$WTFD" --frobnicate 2>/dev/null || rc=$?
 [ "$rc" -eq 2 ] || fail "an unknown argument exited $rc, expected 2"
 pass "an unknown argument is a usage error"

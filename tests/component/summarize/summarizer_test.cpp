@@ -6,6 +6,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
 #include <catch2/catch.hpp>
@@ -289,4 +290,41 @@ TEST_CASE("an LLM that refuses connections gives the deterministic summary with 
     CHECK(record.at("source").as_string() == "fallback");
     CHECK(std::string{record.at("fallback_reason").as_string()}.find("LLM request failed") == 0);
     CHECK(f.summarizer.status().last_failure_reason == record.at("fallback_reason").as_string());
+}
+
+namespace {
+
+// A well-formed chat completion with the given content and finish reason.
+std::string completion(std::string_view content, std::string_view finish_reason)
+{
+    boost::json::object body;
+    body["object"] = "chat.completion";
+    body["model"] = "tiny-test";
+    boost::json::object message{{"role", "assistant"}, {"content", content}};
+    boost::json::object choice{{"index", 0}, {"finish_reason", finish_reason},
+                               {"message", std::move(message)}};
+    body["choices"] = boost::json::array{std::move(choice)};
+    return boost::json::serialize(body);
+}
+
+} // namespace
+
+TEST_CASE("an LLM answer cut at max_tokens gives the deterministic summary", "[component]")
+{
+    llm_fixture f;
+    f.server.set_mode(test::llm_mode::malformed); // serves the raw body as it is
+    f.server.set_raw_body(completion("Sensor wtf-pipe-1 reported a temperature spike of", "length"));
+    auto const record = f.summarize();
+    CHECK(record.at("source").as_string() == "fallback");
+    CHECK(record.at("fallback_reason").as_string() == "LLM answer was cut at max_tokens");
+}
+
+TEST_CASE("an LLM answer that is only reasoning gives the deterministic summary", "[component]")
+{
+    llm_fixture f;
+    f.server.set_mode(test::llm_mode::malformed);
+    f.server.set_raw_body(completion("<think>The spike is 45.2.</think>\n", "stop"));
+    auto const record = f.summarize();
+    CHECK(record.at("source").as_string() == "fallback");
+    CHECK(record.at("fallback_reason").as_string() == "LLM answer was empty");
 }
