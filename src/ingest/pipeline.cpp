@@ -25,7 +25,9 @@ std::variant<ingest_result, problem>
 pipeline::ingest(std::span<core::reading const> readings, core::source from, core::timestamp now)
 {
     // Check everything before applying anything: a batch is all-or-nothing.
-    new_sensors_.clear();
+    // clear() zeroes every bucket even when empty; after one batch of many new sensors that
+    // would cost every later request.
+    if (!new_sensors_.empty()) new_sensors_.clear();
     auto const latest_allowed = now + limits_.max_clock_skew;
     for (std::size_t i = 0; i < readings.size(); ++i) {
         auto const& r = readings[i];
