@@ -35,7 +35,8 @@ using namespace wtf;
 
 namespace {
 
-constexpr std::string_view usage = R"(Usage: wtfd [--config FILE] [--listen HOST:PORT] [--check-config]
+constexpr std::string_view usage =
+    R"(Usage: wtfd [--config FILE] [--listen HOST:PORT] [--check-config]
        wtfd --help | --version
 
 Watches water treatment plant sensors, detects anomalies (spikes, drifts, dropouts) and serves

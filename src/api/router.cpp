@@ -22,7 +22,10 @@ namespace {
 
 using shared_text = std::shared_ptr<std::string const>;
 
-shared_text share(std::string&& text) { return std::make_shared<std::string const>(std::move(text)); }
+shared_text share(std::string&& text)
+{
+    return std::make_shared<std::string const>(std::move(text));
+}
 
 response ok(shared_text body) { return {200, std::move(body), {}, {}}; }
 
@@ -141,7 +144,8 @@ response router::handle(request const& req, core::timestamp now, ingest::batch& 
         r.allow = allow;
         return r;
     } catch (std::exception const& e) {
-        log::error("api") << "request failed target=" << for_log(req.target) << " error=" << e.what();
+        log::error("api") << "request failed target=" << for_log(req.target)
+                          << " error=" << e.what();
     } catch (...) {
         log::error("api") << "request failed target=" << for_log(req.target) << " error=unknown";
     }
@@ -227,8 +231,8 @@ response router::get_status(core::timestamp now)
         if (healthy) {
             w.member("message", "Data flowing normally");
         } else {
-            w.member("message", "No data received for " + one_decimal(core::seconds_between(*last, now))
-                                    + " seconds");
+            w.member("message", "No data received for " +
+                                    one_decimal(core::seconds_between(*last, now)) + " seconds");
         }
     }
     w.end_object();
@@ -319,8 +323,8 @@ response router::get_status(core::timestamp now)
 response router::post_readings(request const& req, core::timestamp now, ingest::batch& scratch)
 {
     if (req.body.size() > settings_.max_body_bytes) {
-        return error_response(413, "request body exceeds " + std::to_string(settings_.max_body_bytes)
-                                       + " bytes");
+        return error_response(413, "request body exceeds " +
+                                       std::to_string(settings_.max_body_bytes) + " bytes");
     }
     ingest::parse_limits limits;
     limits.max_readings = settings_.max_readings_per_request;

@@ -196,7 +196,8 @@ asio::awaitable<void> session(std::unique_ptr<connection> c)
             if (buffer.capacity() > idle_buffer_limit) buffer.shrink_to_fit();
             c->idle = true;
             c->stream.expires_after(st.cfg.idle_timeout);
-            auto [ec, n] = co_await c->stream.async_read_some(buffer.prepare(read_chunk), use_tuple);
+            auto [ec, n] =
+                co_await c->stream.async_read_some(buffer.prepare(read_chunk), use_tuple);
             c->idle = false;
             if (ec) break; // peer closed, idle timeout or stop()
             buffer.commit(n);
@@ -205,8 +206,8 @@ asio::awaitable<void> session(std::unique_ptr<connection> c)
         // From its first byte, the whole request must arrive within request_timeout.
         c->stream.expires_after(st.cfg.request_timeout);
         http::request_parser<http::string_body> parser;
-        parser.header_limit(static_cast<std::uint32_t>(
-            std::min<std::size_t>(st.cfg.max_header_bytes, std::numeric_limits<std::uint32_t>::max())));
+        parser.header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(
+            st.cfg.max_header_bytes, std::numeric_limits<std::uint32_t>::max())));
         parser.body_limit(st.cfg.max_body_bytes);
 
         auto [hec, hn] = co_await http::async_read_header(c->stream, buffer, parser, use_tuple);
@@ -341,7 +342,8 @@ asio::awaitable<void> server::run()
     while (!st.stopping && st.acceptor.is_open()) {
         auto [ec, socket] = co_await st.acceptor.async_accept(use_tuple);
         if (ec) {
-            if (ec == asio::error::operation_aborted || st.stopping || !st.acceptor.is_open()) break;
+            if (ec == asio::error::operation_aborted || st.stopping || !st.acceptor.is_open())
+                break;
             if (ec == asio::error::connection_aborted) continue;
             log::warning("api") << "accept failed error=" << ec.message();
             if (ec == asio::error::no_descriptors

@@ -96,7 +96,8 @@ void append_json(std::string& out, anomaly const& a)
     w.member("sensor_id", a.sensor_id);
     if (!a.parameter.empty()) w.member("parameter", a.parameter);
     if (a.value) w.member("value", *a.value);
-    if (a.duration_seconds) w.member("duration_seconds", std::round(*a.duration_seconds * 1000.0) / 1000.0);
+    if (a.duration_seconds)
+        w.member("duration_seconds", std::round(*a.duration_seconds * 1000.0) / 1000.0);
     w.member("message", message(a));
     // Additive fields.
     w.member("severity", to_string(a.severity));

@@ -156,7 +156,8 @@ void generator_model::impl::start_drift(sensor_state& s, std::chrono::millisecon
     s.episode_end = now + model_seconds(s.rng.uniform(drift_min_s, drift_max_s));
 }
 
-generator_model::generator_model(generator_settings const& s, std::vector<generated_parameter> params)
+generator_model::generator_model(generator_settings const& s,
+                                 std::vector<generated_parameter> params)
     : impl_{std::make_unique<impl>()}
 {
     if (s.interval <= std::chrono::milliseconds::zero())
@@ -165,7 +166,8 @@ generator_model::generator_model(generator_settings const& s, std::vector<genera
     m.settings = s;
     m.params = std::move(params);
 
-    double const interval_hours = std::chrono::duration<double, std::ratio<3600>>{s.interval}.count();
+    double const interval_hours =
+        std::chrono::duration<double, std::ratio<3600>>{s.interval}.count();
     m.p_spike = std::max(0.0, s.spikes_per_hour) * interval_hours;
     m.p_drift = std::max(0.0, s.drifts_per_hour) * interval_hours;
     m.p_dropout = std::max(0.0, s.dropouts_per_hour) * interval_hours;

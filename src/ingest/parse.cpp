@@ -298,7 +298,8 @@ std::optional<problem> parse_readings(std::string_view body, bool ndjson, core::
         json::error_code ec;
         b.parser.reset(storage);
         auto const consumed = b.parser.write(text.data(), text.size(), ec);
-        if (ec) return malformed("line " + std::to_string(line) + ": " + malformed_json(consumed, ec));
+        if (ec)
+            return malformed("line " + std::to_string(line) + ": " + malformed_json(consumed, ec));
         items.push_back(b.parser.release());
         return read_item(items.back(), items.size() - 1, line, now, limits, sink);
     });

@@ -88,7 +88,9 @@ llm_error failure(llm_failure kind, std::string message, unsigned status = 0)
 
 std::string trim(std::string s)
 {
-    auto const space = [](unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+    auto const space = [](unsigned char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+    };
     auto const first = std::find_if_not(s.begin(), s.end(), space);
     auto const last = std::find_if_not(s.rbegin(), s.rend(), space).base();
     return first < last ? std::string(first, last) : std::string{};
@@ -209,7 +211,9 @@ struct llm_client::impl {
     std::unique_ptr<connection> idle;
 };
 
-llm_client::impl::impl(asio::any_io_executor e, llm_settings s) : ex{std::move(e)}, cfg{std::move(s)}
+llm_client::impl::impl(asio::any_io_executor e, llm_settings s)
+    : ex{std::move(e)}
+    , cfg{std::move(s)}
 {
     auto const parsed = boost::urls::parse_uri(cfg.base_url);
     if (!parsed) throw std::invalid_argument("llm.base_url is not a URL: " + cfg.base_url);
@@ -318,8 +322,10 @@ llm_client::impl::open(clock::time_point deadline)
     guard.cancel();
     if (co_await cancelled()) co_return cancelled_error();
     if (rec == asio::error::operation_aborted)
-        co_return failure(llm_failure::timeout, "cannot resolve " + host + " within " + connect_budget);
-    if (rec) co_return failure(llm_failure::connect, "cannot resolve " + host + ": " + rec.message());
+        co_return failure(llm_failure::timeout,
+                          "cannot resolve " + host + " within " + connect_budget);
+    if (rec)
+        co_return failure(llm_failure::connect, "cannot resolve " + host + ": " + rec.message());
 
     auto c = std::make_unique<connection>();
     if (https)
@@ -333,7 +339,9 @@ llm_client::impl::open(clock::time_point deadline)
     if (cec == beast::error::timeout)
         co_return failure(llm_failure::timeout,
                           "cannot connect to " + where + " within " + connect_budget);
-    if (cec) co_return failure(llm_failure::connect, "cannot connect to " + where + ": " + cec.message());
+    if (cec)
+        co_return failure(llm_failure::connect,
+                          "cannot connect to " + where + ": " + cec.message());
 
     if (https) {
         auto* const native = c->tls->native_handle();
@@ -354,8 +362,9 @@ llm_client::impl::open(clock::time_point deadline)
             auto const verify = SSL_get_verify_result(native);
             if (verify != X509_V_OK)
                 co_return failure(llm_failure::connect,
-                                  "TLS handshake with " + where + " failed: certificate verification failed: "
-                                      + X509_verify_cert_error_string(verify));
+                                  "TLS handshake with " + where +
+                                      " failed: certificate verification failed: " +
+                                      X509_verify_cert_error_string(verify));
             co_return failure(llm_failure::connect,
                               "TLS handshake with " + where + " failed: " + hec.message());
         }
@@ -451,7 +460,8 @@ asio::awaitable<result_type> llm_client::impl::complete(chat_request req)
     for (;;) {
         auto a = co_await try_once(request, deadline);
         if (auto* reply = std::get_if<chat_reply>(&a.result)) {
-            reply->latency = std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - start);
+            reply->latency =
+                std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - start);
             co_return std::move(a.result);
         }
         // llama.cpp closes idle connections after ~5 s: a reused one that died before

@@ -104,9 +104,9 @@ struct style {
         auto const day = std::chrono::floor<std::chrono::days>(t);
         std::chrono::hh_mm_ss const hms{std::chrono::floor<std::chrono::seconds>(t - day)};
         char buf[16];
-        int const n = std::snprintf(buf, sizeof buf, "%02d:%02d:%02d", static_cast<int>(hms.hours().count()),
-                                    static_cast<int>(hms.minutes().count()),
-                                    static_cast<int>(hms.seconds().count()));
+        int const n = std::snprintf(
+            buf, sizeof buf, "%02d:%02d:%02d", static_cast<int>(hms.hours().count()),
+            static_cast<int>(hms.minutes().count()), static_cast<int>(hms.seconds().count()));
         return {buf, n > 0 ? static_cast<std::size_t>(n) : 0};
     }
 };
@@ -150,7 +150,8 @@ std::string clause(anomaly const& a, style const& st)
             s += " began at " + st.time(a.started_at) + " and was still ongoing";
             if (d) s += " after " + seconds_text(*d) + " seconds";
         } else if (d) {
-            s += " persisted for " + seconds_text(*d) + " seconds starting at " + st.time(a.started_at);
+            s += " persisted for " + seconds_text(*d) + " seconds starting at " +
+                 st.time(a.started_at);
         } else {
             s += " began at " + st.time(a.started_at);
         }
@@ -216,7 +217,9 @@ std::string types_summary(std::vector<anomaly const*> const& list, style const& 
     for (auto const t : {anomaly_type::spike, anomaly_type::drift, anomaly_type::dropout}) {
         auto const n = static_cast<std::size_t>(
             std::count_if(list.begin(), list.end(), [t](auto const* a) { return a->type == t; }));
-        if (n > 0) parts.push_back(count_text(n) + " " + std::string{core::to_string(t)} + (n == 1 ? "" : "s"));
+        if (n > 0)
+            parts.push_back(count_text(n) + " " + std::string{core::to_string(t)} +
+                            (n == 1 ? "" : "s"));
     }
     for (std::size_t k = 0; k < parts.size(); ++k) {
         if (k > 0) s += k + 1 == parts.size() ? " and " : ", ";
@@ -232,15 +235,19 @@ std::string types_summary(std::vector<anomaly const*> const& list, style const& 
 }
 
 // A sensor's part, starting "sensor <id> ..." and ending with a full stop.
-std::string sensor_part(std::string const& id, std::vector<anomaly const*> const& list, style const& st)
+std::string sensor_part(std::string const& id, std::vector<anomaly const*> const& list,
+                        style const& st)
 {
     std::string s = "sensor " + id;
-    if (list.size() == 1 && list.front()->type == anomaly_type::dropout && st.level != detail_level::types)
+    if (list.size() == 1 && list.front()->type == anomaly_type::dropout &&
+        st.level != detail_level::types)
         return s + " " + dropout_predicate(*list.front(), st) + ".";
     s += " reported " + count_text(list.size()) + (list.size() == 1 ? " anomaly" : " anomalies");
     if (st.level == detail_level::types) return s + types_summary(list, st) + ".";
     if (st.level == detail_level::each && list.size() <= 4) {
-        if (list.size() == 2) return s + ". " + capitalised(clause(*list[0], st)) + ", and " + clause(*list[1], st) + ".";
+        if (list.size() == 2)
+            return s + ". " + capitalised(clause(*list[0], st)) + ", and " + clause(*list[1], st) +
+                   ".";
         for (auto const* a : list) s += ". " + capitalised(clause(*a, st));
         return s + ".";
     }
@@ -371,10 +378,10 @@ facts collect(batch const& b, std::span<parameter_info const> params)
         add_time_components(f, a.started_at);
         if (a.ended_at) add_time_components(f, *a.ended_at);
         std::string const type{core::to_string(a.type)};
-        for (auto const& key : {"s:" + a.sensor_id, "t:" + type, "p:" + a.parameter,
-                                "st:" + a.sensor_id + "/" + type, "sp:" + a.sensor_id + "/" + a.parameter,
-                                "tp:" + type + "/" + a.parameter,
-                                "stp:" + a.sensor_id + "/" + type + "/" + a.parameter})
+        for (auto const& key :
+             {"s:" + a.sensor_id, "t:" + type, "p:" + a.parameter, "st:" + a.sensor_id + "/" + type,
+              "sp:" + a.sensor_id + "/" + a.parameter, "tp:" + type + "/" + a.parameter,
+              "stp:" + a.sensor_id + "/" + type + "/" + a.parameter})
             ++counts[key];
     }
     for (auto const& [key, n] : counts) f.integers.insert(n);
@@ -386,7 +393,8 @@ facts collect(batch const& b, std::span<parameter_info const> params)
         if (std::none_of(b.anomalies.begin(), b.anomalies.end(),
                          [&](anomaly const& a) { return a.parameter == p.name; }))
             continue;
-        for (double v : {p.normal.low, p.normal.high, p.spike.low, p.spike.high}) f.values.push_back(v);
+        for (double v : {p.normal.low, p.normal.high, p.spike.low, p.spike.high})
+            f.values.push_back(v);
     }
     add_time_components(f, b.window_start);
     add_time_components(f, b.window_end);
@@ -461,12 +469,13 @@ prompt build_prompt(batch const& b, std::span<parameter_info const> params, std:
     prompt p;
     p.system = system_message;
 
-    std::string head = "Summarise the anomalies detected from " + time_text(b.window_start) + " to " +
-                       time_text(b.window_end) + ".\n";
+    std::string head = "Summarise the anomalies detected from " + time_text(b.window_start) +
+                       " to " + time_text(b.window_end) + ".\n";
     bool any_param = false;
     for (auto const& info : params) {
-        bool const present = std::any_of(b.anomalies.begin(), b.anomalies.end(),
-                                         [&](anomaly const& a) { return a.parameter == info.name; });
+        bool const present =
+            std::any_of(b.anomalies.begin(), b.anomalies.end(),
+                        [&](anomaly const& a) { return a.parameter == info.name; });
         if (!present) continue;
         if (!any_param) head += "Parameters:\n";
         any_param = true;
@@ -578,7 +587,8 @@ std::string deterministic_summary(batch const& b)
         std::string s = "No anomalies were detected between " + from + " and " + to + ".";
         if (b.left_out > 0)
             s += " " + capitalised(count_text(b.left_out)) +
-                 (b.left_out == 1 ? " further anomaly is" : " further anomalies are") + " not described.";
+                 (b.left_out == 1 ? " further anomaly is" : " further anomalies are") +
+                 " not described.";
         return s;
     }
     using std::chrono::floor;
@@ -613,7 +623,8 @@ std::string deterministic_summary(batch const& b)
     }
     if (b.left_out > 0)
         s += " " + capitalised(count_text(b.left_out)) +
-             (b.left_out == 1 ? " further anomaly is" : " further anomalies are") + " not described.";
+             (b.left_out == 1 ? " further anomaly is" : " further anomalies are") +
+             " not described.";
     return s;
 }
 
@@ -627,13 +638,15 @@ std::optional<std::string> check_grounding(std::string_view text, batch const& b
 
     std::vector<std::string> problems;
     auto note = [&](std::string p) {
-        if (std::find(problems.begin(), problems.end(), p) == problems.end()) problems.push_back(std::move(p));
+        if (std::find(problems.begin(), problems.end(), p) == problems.end())
+            problems.push_back(std::move(p));
     };
     for (auto const& n : found.numbers)
         if (!grounded(n, f)) note("number " + n.text + " is not in the batch");
     for (auto const& id : found.sensor_ids) {
         auto const low = lowered(id);
-        bool const known = std::any_of(ids.begin(), ids.end(), [&](std::string const& k) { return lowered(k) == low; });
+        bool const known = std::any_of(ids.begin(), ids.end(),
+                                       [&](std::string const& k) { return lowered(k) == low; });
         if (!known) note("sensor " + id + " is not in the batch");
     }
     for (auto const& t : found.times)
@@ -646,7 +659,8 @@ std::optional<std::string> check_grounding(std::string_view text, batch const& b
         if (k > 0) reason += "; ";
         reason += problems[k];
     }
-    if (problems.size() > shown) reason += "; and " + std::to_string(problems.size() - shown) + " more";
+    if (problems.size() > shown)
+        reason += "; and " + std::to_string(problems.size() - shown) + " more";
     return reason;
 }
 

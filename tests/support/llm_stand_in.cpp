@@ -192,8 +192,9 @@ answer respond(state& st, http::request<http::string_body> const& req,
     case llm_mode::normal: break;
     case llm_mode::think:
         return {http::status::ok,
-                completion_body(n, model, "<think>The readings look odd; let me list them.</think>\n"
-                                              + st.content)};
+                completion_body(n, model,
+                                "<think>The readings look odd; let me list them.</think>\n" +
+                                    st.content)};
     case llm_mode::fail_once:
         if (!st.failed_once) {
             st.failed_once = true;
@@ -205,7 +206,8 @@ answer respond(state& st, http::request<http::string_body> const& req,
         return {http::status::service_unavailable,
                 error_body(503, "Loading model", "unavailable_error")};
     case llm_mode::malformed:
-        return {http::status::ok, st.raw_body.empty() ? std::string{R"({"choices": [})"} : st.raw_body};
+        return {http::status::ok,
+                st.raw_body.empty() ? std::string{R"({"choices": [})"} : st.raw_body};
     case llm_mode::slow: return {http::status::ok, completion_body(n, model, st.content), true};
     case llm_mode::wrong_number:
         return {http::status::ok,

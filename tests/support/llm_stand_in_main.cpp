@@ -1,5 +1,6 @@
 // wtf_llm_stand_in: the LLM stand-in as a process, for end-to-end tests.
-//   wtf_llm_stand_in --port-file FILE [--mode normal|think|fail-once|malformed|slow|wrong-number|error-503]
+//   wtf_llm_stand_in --port-file FILE [--mode
+//   normal|think|fail-once|malformed|slow|wrong-number|error-503]
 //                    [--delay-ms N] [--key KEY] [--content TEXT] [--log FILE]
 //                    [--tls-cert PEM --tls-key PEM]
 // Writes its port to FILE once listening (atomically, via a rename), serves until SIGTERM or

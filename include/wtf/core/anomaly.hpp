@@ -37,7 +37,7 @@ struct anomaly {
     std::string unit;                     // of the parameter, may be empty
     std::string detector = "threshold";   // which detector reported it
     timestamp detected_at;                // seed "timestamp": when the anomaly was confirmed
-    timestamp started_at;                 // first out-of-band reading / last reading before an outage
+    timestamp started_at; // first out-of-band reading / last reading before an outage
     std::optional<timestamp> ended_at;    // set when the episode closed
     std::optional<double> value;          // the value that confirmed it (absent for dropout)
     std::optional<double> peak_value;     // the most extreme value of the episode so far

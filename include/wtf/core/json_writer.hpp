@@ -26,7 +26,13 @@ public:
     void end_object() { out_ += '}'; first_ = false; }
     void begin_array() { separate(); out_ += '['; first_ = true; }
     void end_array() { out_ += ']'; first_ = false; }
-    void key(std::string_view k) { separate(); append_json_string(out_, k); out_ += ':'; after_key_ = true; }
+    void key(std::string_view k)
+    {
+        separate();
+        append_json_string(out_, k);
+        out_ += ':';
+        after_key_ = true;
+    }
 
     void value(double v) { separate(); append_json_number(out_, v); }
     void value(std::int64_t v) { separate(); out_ += std::to_string(v); }

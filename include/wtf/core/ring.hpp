@@ -31,8 +31,16 @@ public:
         return slots_[slot];
     }
 
-    T& operator[](std::size_t i) noexcept { assert(i < size_); return slots_[(head_ + i) % slots_.size()]; }
-    T const& operator[](std::size_t i) const noexcept { assert(i < size_); return slots_[(head_ + i) % slots_.size()]; }
+    T& operator[](std::size_t i) noexcept
+    {
+        assert(i < size_);
+        return slots_[(head_ + i) % slots_.size()];
+    }
+    T const& operator[](std::size_t i) const noexcept
+    {
+        assert(i < size_);
+        return slots_[(head_ + i) % slots_.size()];
+    }
     T& back() noexcept { return (*this)[size_ - 1]; }
     T const& back() const noexcept { return (*this)[size_ - 1]; }
     T const& front() const noexcept { return (*this)[0]; }

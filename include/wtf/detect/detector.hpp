@@ -39,7 +39,8 @@ struct sensor_info {
 
 class detector {
 public:
-    // `start` is when expected sensors begin to count as silent (live: now; replay: first timestamp).
+    // `start` is when expected sensors begin to count as silent (live: now; replay: first
+    // timestamp).
     detector(settings s, core::timestamp start);
     ~detector();
     detector(detector const&) = delete;

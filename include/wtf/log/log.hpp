@@ -24,7 +24,12 @@ void write(level l, std::string_view channel, std::string_view text);
 //   log::warning("api") << "connection limit reached limit=" << n;
 class record {
 public:
-    record(level l, std::string_view channel) noexcept : level_{l}, channel_{channel}, on_{enabled(l)} {}
+    record(level l, std::string_view channel) noexcept
+        : level_{l}
+        , channel_{channel}
+        , on_{enabled(l)}
+    {
+    }
     record(record const&) = delete;
     record& operator=(record const&) = delete;
     ~record();

@@ -82,7 +82,9 @@ std::optional<std::string> parse_anomaly_query(boost::urls::params_view params,
     bool seen_type = false;
     bool seen_active = false;
 
-    auto repeated = [](std::string_view name) { return quoted_name(name) + " is given more than once"; };
+    auto repeated = [](std::string_view name) {
+        return quoted_name(name) + " is given more than once";
+    };
 
     for (boost::urls::param const p : params) {
         if (is_empty_param(p)) continue;
@@ -133,7 +135,9 @@ std::optional<std::string> parse_summary_query(boost::urls::params_view params,
     limit = capacity;
     bool seen_detail = false;
     bool seen_limit = false;
-    auto repeated = [](std::string_view name) { return quoted_name(name) + " is given more than once"; };
+    auto repeated = [](std::string_view name) {
+        return quoted_name(name) + " is given more than once";
+    };
 
     for (boost::urls::param const p : params) {
         if (is_empty_param(p)) continue;

@@ -29,14 +29,16 @@ struct shared_body {
         using const_buffers_type = boost::asio::const_buffer;
 
         template <bool isRequest, class Fields>
-        writer(boost::beast::http::header<isRequest, Fields> const&, value_type const& body) noexcept
+        writer(boost::beast::http::header<isRequest, Fields> const&,
+               value_type const& body) noexcept
             : body_{body}
         {
         }
 
         void init(boost::beast::error_code& ec) noexcept { ec = {}; }
 
-        boost::optional<std::pair<const_buffers_type, bool>> get(boost::beast::error_code& ec) noexcept
+        boost::optional<std::pair<const_buffers_type, bool>>
+        get(boost::beast::error_code& ec) noexcept
         {
             ec = {};
             if (!body_ || body_->empty()) return boost::none;

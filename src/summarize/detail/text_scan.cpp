@@ -11,7 +11,10 @@ namespace {
 bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
 bool is_alpha(char c) noexcept { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool is_word(char c) noexcept { return is_digit(c) || is_alpha(c) || c == '_'; }
-char lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+char lower(char c) noexcept
+{
+    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 class scanner {
 public:
@@ -70,7 +73,8 @@ private:
         for (auto const& id : known_) {
             if (s_.size() - i_ < id.size()) continue;
             bool same = true;
-            for (std::size_t k = 0; k < id.size() && same; ++k) same = lower(s_[i_ + k]) == lower(id[k]);
+            for (std::size_t k = 0; k < id.size() && same; ++k)
+                same = lower(s_[i_ + k]) == lower(id[k]);
             if (same && id_ends_at(i_ + id.size())) {
                 out_.sensor_ids.emplace_back(s_.substr(i_, id.size()));
                 i_ += id.size();

@@ -191,8 +191,9 @@ asio::awaitable<void> too_large_client(std::uint16_t port)
 {
     auto stream = co_await connect(port);
     beast::flat_buffer buffer;
-    co_await send_raw(stream, "POST /readings HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                              "Content-Length: 2000000\r\n\r\n{\"sensor_id\": ");
+    co_await send_raw(stream,
+                      "POST /readings HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                      "Content-Length: 2000000\r\n\r\n{\"sensor_id\": ");
     auto const r = co_await read_reply(stream, buffer);
     CHECK(r.result_int() == 413);
     CHECK(detail_of(r) == "request body exceeds 1048576 bytes");
@@ -304,7 +305,8 @@ asio::awaitable<void> ingest_client(std::uint16_t port, std::string reading)
     auto stream = co_await connect(port);
     beast::flat_buffer buffer;
 
-    auto const refused = co_await exchange(stream, buffer, make_request(http::verb::post, "/readings", reading));
+    auto const refused =
+        co_await exchange(stream, buffer, make_request(http::verb::post, "/readings", reading));
     CHECK(refused.result_int() == 401);
     CHECK(refused[http::field::www_authenticate] == "Bearer");
 
@@ -326,7 +328,8 @@ asio::awaitable<void> ingest_client(std::uint16_t port, std::string reading)
     CHECK(accepted.result_int() == 200);
     CHECK(json::parse(accepted.body()) == json::parse(R"({"accepted": 1, "stale": 0})"));
 
-    auto const anomalies = co_await exchange(stream, buffer, make_request(http::verb::get, "/anomalies"));
+    auto const anomalies =
+        co_await exchange(stream, buffer, make_request(http::verb::get, "/anomalies"));
     auto const list = json::parse(anomalies.body()).as_array();
     REQUIRE(list.size() == 1);
     CHECK(list[0].at("message") == "Temperature spike detected: 45.2");

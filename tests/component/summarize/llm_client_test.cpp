@@ -67,7 +67,8 @@ outcome ask(asio::io_context& ioc, summarize::llm_client& client,
         if (e) std::rethrow_exception(e);
     };
     ioc.restart();
-    asio::co_spawn(ioc, ask_into(client, question(), out), asio::bind_cancellation_slot(slot, done));
+    asio::co_spawn(ioc, ask_into(client, question(), out),
+                   asio::bind_cancellation_slot(slot, done));
     ioc.run_for(test_timeout);
     REQUIRE(out.has_value());
     return std::move(*out);

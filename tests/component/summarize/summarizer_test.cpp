@@ -159,7 +159,10 @@ struct llm_fixture {
     summarize::llm_client client{ioc.get_executor(), llm};
     summarize::summarizer summarizer{{}, llm, parameters(), history, &client, t0};
 
-    llm_fixture() { summarizer.note(core::anomaly_change::opened, spike(1, "wtf-pipe-1", 45.2, 23)); }
+    llm_fixture()
+    {
+        summarizer.note(core::anomaly_change::opened, spike(1, "wtf-pipe-1", 45.2, 23));
+    }
 
     boost::json::object summarize()
     {
@@ -195,7 +198,8 @@ TEST_CASE("a reasoning block is stripped from the LLM's answer", "[component]")
     f.server.set_content("Sensor wtf-pipe-1 reported a temperature spike of 45.2 °C.");
     auto const record = f.summarize();
     CHECK(record.at("source").as_string() == "llm");
-    CHECK(record.at("text").as_string() == "Sensor wtf-pipe-1 reported a temperature spike of 45.2 °C.");
+    CHECK(record.at("text").as_string() ==
+          "Sensor wtf-pipe-1 reported a temperature spike of 45.2 °C.");
 }
 
 TEST_CASE("an LLM answer with a number not in the batch is replaced by the deterministic summary",
@@ -313,7 +317,8 @@ TEST_CASE("an LLM answer cut at max_tokens gives the deterministic summary", "[c
 {
     llm_fixture f;
     f.server.set_mode(test::llm_mode::malformed); // serves the raw body as it is
-    f.server.set_raw_body(completion("Sensor wtf-pipe-1 reported a temperature spike of", "length"));
+    f.server.set_raw_body(
+        completion("Sensor wtf-pipe-1 reported a temperature spike of", "length"));
     auto const record = f.summarize();
     CHECK(record.at("source").as_string() == "fallback");
     CHECK(record.at("fallback_reason").as_string() == "LLM answer was cut at max_tokens");

@@ -83,7 +83,10 @@ json::value parsed(api::response const& r)
     return json::parse(*r.body);
 }
 
-std::string detail_of(api::response const& r) { return std::string{parsed(r).at("detail").as_string()}; }
+std::string detail_of(api::response const& r)
+{
+    return std::string{parsed(r).at("detail").as_string()};
+}
 
 constexpr std::string_view spike_reading =
     R"({"timestamp": "2025-05-28T00:00:01Z", "sensor_id": "wtf-pipe-1", "temperature": 45.2, "pressure": 2.1, "flow": 55.0})";
@@ -126,8 +129,10 @@ TEST_CASE("GET /anomalies filters by sensor, type and activity", "[unit][api]")
 {
     fixture f;
     REQUIRE(f.post(spike_reading).status == 200);
-    REQUIRE(f.post(R"({"timestamp": "2025-05-28T00:00:01Z", "sensor_id": "wtf-pipe-2", "pressure": 9.0})").status
-            == 200);
+    REQUIRE(
+        f.post(
+             R"({"timestamp": "2025-05-28T00:00:01Z", "sensor_id": "wtf-pipe-2", "pressure": 9.0})")
+            .status == 200);
 
     CHECK(parsed(f.get("/anomalies")).as_array().size() == 2);
     auto const by_sensor = parsed(f.get("/anomalies?sensor_id=wtf-pipe-2")).as_array();
@@ -146,7 +151,8 @@ TEST_CASE("GET /anomalies filters by sensor, type and activity", "[unit][api]")
 TEST_CASE("GET /anomalies refuses each bad query parameter by name", "[unit][api]")
 {
     fixture f;
-    auto const limit_detail = std::string{"query parameter 'limit' must be an integer between 1 and 50"};
+    auto const limit_detail =
+        std::string{"query parameter 'limit' must be an integer between 1 and 50"};
     for (auto target : {"/anomalies?limit=0", "/anomalies?limit=51", "/anomalies?limit=abc",
                         "/anomalies?limit=", "/anomalies?limit=-1", "/anomalies?limit=1.5",
                         "/anomalies?limit=99999999999999999999999"}) {
@@ -238,7 +244,8 @@ TEST_CASE("GET /summary?detail=true gives the newest full records", "[unit][api]
 TEST_CASE("GET /summary refuses bad query parameters, naming them", "[unit][api]")
 {
     fixture f;
-    CHECK(detail_of(f.get("/summary?detail=full")) == "query parameter 'detail' must be true or false");
+    CHECK(detail_of(f.get("/summary?detail=full")) ==
+          "query parameter 'detail' must be true or false");
     CHECK(detail_of(f.get("/summary?limit=2")) == "query parameter 'limit' needs detail=true");
     CHECK(detail_of(f.get("/summary?detail=true&limit=0")) ==
           "query parameter 'limit' must be an integer between 1 and 100");
@@ -304,14 +311,16 @@ TEST_CASE("GET /status counts refused batches", "[unit][api]")
 TEST_CASE("POST /readings accepts an array and NDJSON", "[unit][api]")
 {
     fixture f;
-    auto const array = f.post(R"([{"timestamp": "2025-05-28T00:00:01Z", "sensor_id": "a", "flow": 50.0},
+    auto const array =
+        f.post(R"([{"timestamp": "2025-05-28T00:00:01Z", "sensor_id": "a", "flow": 50.0},
                                   {"timestamp": "2025-05-28T00:00:01Z", "sensor_id": "b", "flow": 50.0}])");
     CHECK(array.status == 200);
     CHECK(parsed(array) == json::parse(R"({"accepted": 2, "stale": 0})"));
 
-    auto const ndjson = f.post("{\"timestamp\": \"2025-05-28T00:00:02Z\", \"sensor_id\": \"a\", \"flow\": 50.0}\n"
-                               "{\"timestamp\": \"2025-05-28T00:00:02Z\", \"sensor_id\": \"b\", \"flow\": 50.0}\n",
-                               "Application/X-NDJSON; charset=utf-8");
+    auto const ndjson =
+        f.post("{\"timestamp\": \"2025-05-28T00:00:02Z\", \"sensor_id\": \"a\", \"flow\": 50.0}\n"
+               "{\"timestamp\": \"2025-05-28T00:00:02Z\", \"sensor_id\": \"b\", \"flow\": 50.0}\n",
+               "Application/X-NDJSON; charset=utf-8");
     CHECK(ndjson.status == 200);
     CHECK(parsed(ndjson) == json::parse(R"({"accepted": 2, "stale": 0})"));
 }
@@ -329,7 +338,8 @@ TEST_CASE("POST /readings with a malformed body is 400", "[unit][api]")
 TEST_CASE("POST /readings with an invalid reading is 422 naming item and field", "[unit][api]")
 {
     fixture f;
-    auto const r = f.post(R"([{"sensor_id": "a", "flow": 50.0}, {"sensor_id": "b", "flow": "fast"}])");
+    auto const r =
+        f.post(R"([{"sensor_id": "a", "flow": 50.0}, {"sensor_id": "b", "flow": "fast"}])");
     CHECK(r.status == 422);
     auto const detail = detail_of(r);
     CHECK(detail.find("item 1") != std::string::npos);
@@ -340,7 +350,8 @@ TEST_CASE("POST /readings with an invalid reading is 422 naming item and field",
 TEST_CASE("POST /readings with a reading from the future is 422", "[unit][api]")
 {
     fixture f;
-    auto const r = f.post(R"({"timestamp": "2025-05-29T00:00:00Z", "sensor_id": "a", "flow": 50.0})");
+    auto const r =
+        f.post(R"({"timestamp": "2025-05-29T00:00:00Z", "sensor_id": "a", "flow": 50.0})");
     CHECK(r.status == 422);
     CHECK(detail_of(r).find("item 0") != std::string::npos);
 }
@@ -398,8 +409,8 @@ TEST_CASE("POST without the ingest token is 401 with WWW-Authenticate", "[unit][
     s.ingest_token = "s3cret";
     fixture f{s};
 
-    for (std::string_view auth : {"", "Bearer wrong", "Bearer s3cre", "Bearer s3cret2", "Basic s3cret",
-                                  "Bearer"}) {
+    for (std::string_view auth :
+         {"", "Bearer wrong", "Bearer s3cre", "Bearer s3cret2", "Basic s3cret", "Bearer"}) {
         INFO(auth);
         auto const r = f.post(normal_reading, "application/json", auth);
         CHECK(r.status == 401);

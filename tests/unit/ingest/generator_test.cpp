@@ -141,7 +141,8 @@ TEST_CASE("Adding a sensor leaves the other sensors' readings unchanged", "[unit
 TEST_CASE("Each reading is stamped with the step's time", "[unit]")
 {
     auto const s = quiet_settings();
-    for (auto const& r : run(s, 20)) CHECK(r.time == start + s.interval * static_cast<long>(r.step));
+    for (auto const& r : run(s, 20))
+        CHECK(r.time == start + s.interval * static_cast<long>(r.step));
 }
 
 TEST_CASE("Without episodes every sensor reports every step inside the normal bands", "[unit]")

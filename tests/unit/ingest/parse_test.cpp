@@ -115,9 +115,11 @@ TEST_CASE("NDJSON gives one reading per line, skipping blank lines and toleratin
 TEST_CASE("A reading without a timestamp is stamped with the time of arrival", "[unit]")
 {
     batch b;
-    REQUIRE_FALSE(parse_readings(R"([{"sensor_id": "a", "flow": 1}, {"sensor_id": "b", "timestamp": null, "flow": 2}])",
-                                 false, now, {}, b)
-                      .has_value());
+    REQUIRE_FALSE(
+        parse_readings(
+            R"([{"sensor_id": "a", "flow": 1}, {"sensor_id": "b", "timestamp": null, "flow": 2}])",
+            false, now, {}, b)
+            .has_value());
     REQUIRE(b.readings().size() == 2);
     CHECK(b.readings()[0].time == now);
     CHECK(b.readings()[1].time == now);
@@ -127,18 +129,22 @@ TEST_CASE("A reading without a timestamp is stamped with the time of arrival", "
 TEST_CASE("A timestamp with a zone offset is converted to UTC", "[unit]")
 {
     batch b;
-    REQUIRE_FALSE(parse_readings(R"({"sensor_id": "a", "timestamp": "2025-05-28T02:01:23.5+02:00", "flow": 1})",
-                                 false, now, {}, b)
-                      .has_value());
+    REQUIRE_FALSE(
+        parse_readings(
+            R"({"sensor_id": "a", "timestamp": "2025-05-28T02:01:23.5+02:00", "flow": 1})", false,
+            now, {}, b)
+            .has_value());
     CHECK(b.readings()[0].time == at("2025-05-28T00:01:23.500Z"));
 }
 
 TEST_CASE("Integer values, negative and beyond int64, are accepted as numbers", "[unit]")
 {
     batch b;
-    REQUIRE_FALSE(parse_readings(R"({"sensor_id": "a", "flow": 55, "level": -3, "count": 18446744073709551615, "big": 1e300})",
-                                 false, now, {}, b)
-                      .has_value());
+    REQUIRE_FALSE(
+        parse_readings(
+            R"({"sensor_id": "a", "flow": 55, "level": -3, "count": 18446744073709551615, "big": 1e300})",
+            false, now, {}, b)
+            .has_value());
     auto const& r = b.readings()[0];
     CHECK(value_of(r, "flow") == 55.0);
     CHECK(value_of(r, "level") == -3.0);
@@ -172,10 +178,11 @@ TEST_CASE("A batch reused for a second body holds only the second body's reading
     REQUIRE(b.readings().size() == 2000);
     CHECK(b.readings()[1999].sensor_id == "first-sensor-with-a-long-name-1999");
 
-    REQUIRE_FALSE(parse_readings("{\"sensor_id\": \"second-sensor-with-a-long-name\", \"flow\": 7.5}\n"
-                                 "{\"sensor_id\": \"s\", \"pressure\": 1.25, \"a-long-parameter-name\": 3}\n",
-                                 true, now, {}, b)
-                      .has_value());
+    REQUIRE_FALSE(
+        parse_readings("{\"sensor_id\": \"second-sensor-with-a-long-name\", \"flow\": 7.5}\n"
+                       "{\"sensor_id\": \"s\", \"pressure\": 1.25, \"a-long-parameter-name\": 3}\n",
+                       true, now, {}, b)
+            .has_value());
     auto rs = b.readings();
     REQUIRE(rs.size() == 2);
     CHECK(rs[0].sensor_id == "second-sensor-with-a-long-name");
@@ -199,7 +206,8 @@ TEST_CASE("A batch reused for a second body holds only the second body's reading
 TEST_CASE("Clearing a batch leaves it with no readings", "[unit]")
 {
     batch b;
-    REQUIRE_FALSE(parse_readings(R"({"sensor_id": "a", "flow": 1})", false, now, {}, b).has_value());
+    REQUIRE_FALSE(
+        parse_readings(R"({"sensor_id": "a", "flow": 1})", false, now, {}, b).has_value());
     b.clear();
     CHECK(b.readings().empty());
 }
@@ -207,12 +215,14 @@ TEST_CASE("Clearing a batch leaves it with no readings", "[unit]")
 TEST_CASE("A moved batch keeps its readings valid", "[unit]")
 {
     batch b;
-    REQUIRE_FALSE(parse_readings(R"({"sensor_id": "a", "flow": 1})", false, now, {}, b).has_value());
+    REQUIRE_FALSE(
+        parse_readings(R"({"sensor_id": "a", "flow": 1})", false, now, {}, b).has_value());
     batch moved{std::move(b)};
     REQUIRE(moved.readings().size() == 1);
     CHECK(moved.readings()[0].sensor_id == "a");
     CHECK(b.readings().empty()); // NOLINT(bugprone-use-after-move): moved-from is empty
-    REQUIRE_FALSE(parse_readings(R"({"sensor_id": "c", "flow": 2})", false, now, {}, b).has_value());
+    REQUIRE_FALSE(
+        parse_readings(R"({"sensor_id": "c", "flow": 2})", false, now, {}, b).has_value());
     CHECK(b.readings()[0].sensor_id == "c");
 }
 
@@ -249,7 +259,8 @@ TEST_CASE("An unterminated array is malformed JSON", "[unit]")
 
 TEST_CASE("Two JSON values outside NDJSON mode are malformed", "[unit]")
 {
-    auto const p = refusal("{\"sensor_id\": \"a\", \"flow\": 1}\n{\"sensor_id\": \"b\", \"flow\": 1}");
+    auto const p =
+        refusal("{\"sensor_id\": \"a\", \"flow\": 1}\n{\"sensor_id\": \"b\", \"flow\": 1}");
     CHECK(p.code == errc::malformed_body);
     CHECK(p.detail == "malformed JSON at byte 30: extra data");
 }
@@ -297,7 +308,8 @@ TEST_CASE("An empty sensor_id is refused", "[unit]")
 TEST_CASE("A sensor_id that is not a string is refused", "[unit]")
 {
     require_invalid(R"({"sensor_id": 7, "flow": 1})", "item 0: field 'sensor_id' must be a string");
-    require_invalid(R"({"sensor_id": null, "flow": 1})", "item 0: field 'sensor_id' must be a string");
+    require_invalid(R"({"sensor_id": null, "flow": 1})",
+                    "item 0: field 'sensor_id' must be a string");
 }
 
 TEST_CASE("A sensor_id with a control character is refused", "[unit]")
@@ -319,8 +331,9 @@ TEST_CASE("A sensor_id longer than the limit is refused", "[unit]")
 
 TEST_CASE("A timestamp that is not RFC 3339 is refused, quoting the text", "[unit]")
 {
-    require_invalid(R"([{"sensor_id": "a", "flow": 1}, {"sensor_id": "a", "timestamp": "yesterday", "flow": 1}])",
-                    R"(item 1: field 'timestamp' is not an RFC 3339 time: "yesterday")");
+    require_invalid(
+        R"([{"sensor_id": "a", "flow": 1}, {"sensor_id": "a", "timestamp": "yesterday", "flow": 1}])",
+        R"(item 1: field 'timestamp' is not an RFC 3339 time: "yesterday")");
 }
 
 TEST_CASE("A timestamp without a zone is refused", "[unit]")
@@ -391,8 +404,9 @@ TEST_CASE("A body with more readings than the limit is refused", "[unit]")
 {
     parse_limits limits;
     limits.max_readings = 2;
-    require_invalid(R"([{"sensor_id": "a", "x": 1}, {"sensor_id": "a", "x": 2}, {"sensor_id": "a", "x": 3}])",
-                    "too many readings: 3 > 2", false, limits);
+    require_invalid(
+        R"([{"sensor_id": "a", "x": 1}, {"sensor_id": "a", "x": 2}, {"sensor_id": "a", "x": 3}])",
+        "too many readings: 3 > 2", false, limits);
     require_invalid("{\"sensor_id\": \"a\", \"x\": 1}\n\n{\"sensor_id\": \"a\", \"x\": 2}\n"
                     "{\"sensor_id\": \"a\", \"x\": 3}\n",
                     "too many readings: 3 > 2", true, limits);

@@ -38,7 +38,13 @@ core::anomaly spike(char const* sensor, char const* parameter, char const* unit,
     return a;
 }
 
-core::anomaly temperature_spike() { return spike("wtf-pipe-1", "temperature", "\xC2\xB0" "C", 45.2, "2025-05-28T00:01:23Z"); }
+core::anomaly temperature_spike()
+{
+    return spike("wtf-pipe-1", "temperature",
+                 "\xC2\xB0"
+                 "C",
+                 45.2, "2025-05-28T00:01:23Z");
+}
 
 core::anomaly pressure_drift()
 {
@@ -77,14 +83,20 @@ batch seed_batch()
             {temperature_spike(), pressure_drift()}, 0};
 }
 
-bool contains(std::string const& text, std::string_view part) { return text.find(part) != std::string::npos; }
+bool contains(std::string const& text, std::string_view part)
+{
+    return text.find(part) != std::string::npos;
+}
 
 // 50 anomalies over five sensors and ten minutes, spikes, drifts and dropouts mixed.
 batch generated_batch(unsigned seed, std::size_t n)
 {
     std::mt19937 rng{seed};
     auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>{lo, hi}(rng); };
-    batch b{at("2025-05-28T00:00:00Z"), at("2025-05-28T00:10:00Z"), {}, static_cast<std::size_t>(pick(0, 14))};
+    batch b{at("2025-05-28T00:00:00Z"),
+            at("2025-05-28T00:10:00Z"),
+            {},
+            static_cast<std::size_t>(pick(0, 14))};
     for (std::size_t i = 0; i < n; ++i) {
         auto const sensor = "wtf-pipe-" + std::to_string(pick(1, 5));
         auto const t = b.window_start + std::chrono::milliseconds{pick(0, 599'000)};
@@ -118,7 +130,8 @@ batch generated_batch(unsigned seed, std::size_t n)
         }
         a.sensor_id = sensor;
         a.detected_at = t;
-        a.started_at = t - std::chrono::milliseconds{static_cast<long>(a.duration_seconds.value_or(0.0) * 1000)};
+        a.started_at = t - std::chrono::milliseconds{
+                               static_cast<long>(a.duration_seconds.value_or(0.0) * 1000)};
         if (pick(0, 3) > 0) a.ended_at = t + std::chrono::seconds{pick(0, 30)};
         b.anomalies.push_back(std::move(a));
     }
@@ -141,7 +154,8 @@ TEST_CASE("the prompt carries the seed's guidance and forbids inventing facts", 
     CHECK(contains(p.system, "no markdown"));
 }
 
-TEST_CASE("the prompt states the window and the units and bands of the parameters present", "[unit]")
+TEST_CASE("the prompt states the window and the units and bands of the parameters present",
+          "[unit]")
 {
     auto const p = summarize::build_prompt(seed_batch(), params, 16'384);
     CHECK(contains(p.user, "from 2025-05-28T00:01:00Z to 2025-05-28T00:02:00Z"));
@@ -153,7 +167,8 @@ TEST_CASE("the prompt states the window and the units and bands of the parameter
     CHECK(contains(p.user, "Anomalies in this period: 2."));
 }
 
-TEST_CASE("the prompt lists the anomalies as compact JSON with numbers as people write them", "[unit]")
+TEST_CASE("the prompt lists the anomalies as compact JSON with numbers as people write them",
+          "[unit]")
 {
     auto const p = summarize::build_prompt(seed_batch(), params, 16'384);
     CHECK(p.anomalies_sent == 2);
@@ -181,7 +196,8 @@ TEST_CASE("a prompt over max_bytes is cut and says how many anomalies were left 
     CHECK(cut.user.size() <= 3'000);
     CHECK(cut.anomalies_sent > 0);
     CHECK(cut.anomalies_sent < 50);
-    CHECK(contains(cut.user, std::to_string(53 - cut.anomalies_sent) + " more anomalies were left out."));
+    CHECK(contains(cut.user,
+                   std::to_string(53 - cut.anomalies_sent) + " more anomalies were left out."));
     auto const v = boost::json::parse(cut.user.substr(cut.user.find('['))).as_array();
     CHECK(v.size() == cut.anomalies_sent);
 }
@@ -199,7 +215,8 @@ TEST_CASE("a prompt too small for any anomaly still sends its header", "[unit]")
 
 TEST_CASE("reasoning blocks are removed wherever they are, whatever their case", "[unit]")
 {
-    CHECK(summarize::strip_reasoning("<think>hmm 99.9</think>\n\nSensor wtf-pipe-1 ...") == "Sensor wtf-pipe-1 ...");
+    CHECK(summarize::strip_reasoning("<think>hmm 99.9</think>\n\nSensor wtf-pipe-1 ...") ==
+          "Sensor wtf-pipe-1 ...");
     CHECK(summarize::strip_reasoning("A. <THINKING>x</Thinking> B.") == "A.  B.");
     CHECK(summarize::strip_reasoning("<reasoning>x</reasoning>A<think>y</think>") == "A");
 }
@@ -262,14 +279,17 @@ TEST_CASE("ongoing episodes are said to be ongoing and differing peaks are given
 
 TEST_CASE("several sensors are described in order of first appearance", "[unit]")
 {
-    batch b{at("2025-05-28T00:01:00Z"), at("2025-05-28T00:02:00Z"),
-            {spike("wtf-pipe-2", "flow", "L/min", 105.0, "2025-05-28T00:01:05Z"), temperature_spike(),
+    batch b{at("2025-05-28T00:01:00Z"),
+            at("2025-05-28T00:02:00Z"),
+            {spike("wtf-pipe-2", "flow", "L/min", 105.0, "2025-05-28T00:01:05Z"),
+             temperature_spike(),
              spike("wtf-pipe-2", "flow", "L/min", 55.25, "2025-05-28T00:01:40Z")},
             0};
     auto const s = summarize::deterministic_summary(b);
     CHECK(contains(s, ", sensor wtf-pipe-2 reported two anomalies. A flow spike of 105.0 L/min"));
     CHECK(contains(s, "and a flow spike of 55.25 L/min was detected at 2025-05-28T00:01:40Z."));
-    CHECK(contains(s, " Sensor wtf-pipe-1 reported one anomaly. A temperature spike of 45.2\xC2\xB0" "C"));
+    CHECK(contains(s, " Sensor wtf-pipe-1 reported one anomaly. A temperature spike of 45.2\xC2\xB0"
+                      "C"));
     CHECK(s.find("wtf-pipe-2") < s.find("wtf-pipe-1"));
 }
 
@@ -279,17 +299,21 @@ TEST_CASE("counts up to ten are words and larger ones digits", "[unit]")
     for (int i = 0; i < 12; ++i)
         b.anomalies.push_back(spike("wtf-pipe-1", "temperature", "\xC2\xB0" "C", 41.0 + i,
                                     "2025-05-28T00:01:23Z"));
-    CHECK(contains(summarize::deterministic_summary(b), "sensor wtf-pipe-1 reported 12 anomalies: 12 temperature spikes between"));
+    CHECK(contains(summarize::deterministic_summary(b),
+                   "sensor wtf-pipe-1 reported 12 anomalies: 12 temperature spikes between"));
     b.anomalies.resize(5);
-    CHECK(contains(summarize::deterministic_summary(b), "reported five anomalies: five temperature spikes between "
-                   "2025-05-28T00:01:23Z and 2025-05-28T00:01:23Z, peaking at 45.0\xC2\xB0" "C."));
+    CHECK(contains(summarize::deterministic_summary(b),
+                   "reported five anomalies: five temperature spikes between "
+                   "2025-05-28T00:01:23Z and 2025-05-28T00:01:23Z, peaking at 45.0\xC2\xB0"
+                   "C."));
 }
 
 TEST_CASE("anomalies left out of the batch are mentioned", "[unit]")
 {
     auto b = seed_batch();
     b.left_out = 12;
-    CHECK(summarize::deterministic_summary(b).ends_with(" 12 further anomalies are not described."));
+    CHECK(
+        summarize::deterministic_summary(b).ends_with(" 12 further anomalies are not described."));
     b.left_out = 1;
     CHECK(summarize::deterministic_summary(b).ends_with(" One further anomaly is not described."));
 }
@@ -322,14 +346,15 @@ TEST_CASE("the deterministic summary of any batch is grounded", "[unit]")
             CHECK(summarize::check_grounding(s, b, params) == std::nullopt);
         }
     }
-    CHECK(summarize::check_grounding(summarize::deterministic_summary(seed_batch()), seed_batch(), params) ==
-          std::nullopt);
+    CHECK(summarize::check_grounding(summarize::deterministic_summary(seed_batch()), seed_batch(),
+                                     params) == std::nullopt);
 }
 
 TEST_CASE("a faithful paraphrase is grounded", "[unit]")
 {
     CHECK(summarize::check_grounding(
-              "**Sensor wtf-pipe-1** saw a temperature spike to 45.2 \xC2\xB0" "C at 00:01:23, followed by "
+              "**Sensor wtf-pipe-1** saw a temperature spike to 45.2 \xC2\xB0"
+              "C at 00:01:23, followed by "
               "a pressure drift of 0.8 bar lasting 16.3 seconds from 00:01:30 on 2025-05-28 "
               "(normal range 1.0-3.0 bar). Two anomalies in total between 00:01 and 00:02 UTC.",
               seed_batch(), params) == std::nullopt);
@@ -337,30 +362,34 @@ TEST_CASE("a faithful paraphrase is grounded", "[unit]")
 
 TEST_CASE("a number rounded the way the text shows it is grounded", "[unit]")
 {
-    CHECK(summarize::check_grounding("Temperature reached about 45 \xC2\xB0" "C.", seed_batch(), params) ==
-          std::nullopt);
-    CHECK(summarize::check_grounding("Temperature reached 45.3\xC2\xB0" "C.", seed_batch(), params) ==
-          "number 45.3 is not in the batch");
+    CHECK(summarize::check_grounding("Temperature reached about 45 \xC2\xB0"
+                                     "C.",
+                                     seed_batch(), params) == std::nullopt);
+    CHECK(summarize::check_grounding("Temperature reached 45.3\xC2\xB0"
+                                     "C.",
+                                     seed_batch(), params) == "number 45.3 is not in the batch");
 }
 
 TEST_CASE("an invented number is named in the reason", "[unit]")
 {
-    CHECK(summarize::check_grounding("Sensor wtf-pipe-1 read 99.9\xC2\xB0" "C, a 12% rise.", seed_batch(), params) ==
+    CHECK(summarize::check_grounding("Sensor wtf-pipe-1 read 99.9\xC2\xB0"
+                                     "C, a 12% rise.",
+                                     seed_batch(), params) ==
           "number 99.9 is not in the batch; number 12 is not in the batch");
 }
 
 TEST_CASE("a sensor not in the batch is named in the reason", "[unit]")
 {
-    CHECK(summarize::check_grounding("Sensors wtf-pipe-1 and wtf-pipe-9 spiked.", seed_batch(), params) ==
-          "sensor wtf-pipe-9 is not in the batch");
+    CHECK(summarize::check_grounding("Sensors wtf-pipe-1 and wtf-pipe-9 spiked.", seed_batch(),
+                                     params) == "sensor wtf-pipe-9 is not in the batch");
     CHECK(summarize::check_grounding("Sensor wtf-pipe-10 spiked.", seed_batch(), params) ==
           "sensor wtf-pipe-10 is not in the batch");
 }
 
 TEST_CASE("a time outside the window is named in the reason", "[unit]")
 {
-    CHECK(summarize::check_grounding("At 2025-05-28T03:00:00Z pressure drifted.", seed_batch(), params) ==
-          "time 2025-05-28T03:00:00Z is outside the window");
+    CHECK(summarize::check_grounding("At 2025-05-28T03:00:00Z pressure drifted.", seed_batch(),
+                                     params) == "time 2025-05-28T03:00:00Z is outside the window");
     CHECK(summarize::check_grounding("At 03:00:00 pressure drifted.", seed_batch(), params) ==
           "time 03:00:00 is outside the window");
     CHECK(summarize::check_grounding("On 2025-05-29 pressure drifted.", seed_batch(), params) ==
@@ -369,13 +398,15 @@ TEST_CASE("a time outside the window is named in the reason", "[unit]")
 
 TEST_CASE("the seed CSV script's invented outliers are not grounded", "[unit]")
 {
-    auto const reason = summarize::check_grounding(
-        "There are 10 unusual outliers in this temperature data from an office/lab environment with "
-        "a mean sensor value of 22.4 and standard deviation of 0.9.",
-        seed_batch(), params);
+    auto const reason =
+        summarize::check_grounding("There are 10 unusual outliers in this temperature data from an "
+                                   "office/lab environment with "
+                                   "a mean sensor value of 22.4 and standard deviation of 0.9.",
+                                   seed_batch(), params);
     REQUIRE(reason);
-    CHECK(*reason == "number 10 is not in the batch; number 22.4 is not in the batch; number 0.9 is "
-                     "not in the batch");
+    CHECK(*reason ==
+          "number 10 is not in the batch; number 22.4 is not in the batch; number 0.9 is "
+          "not in the batch");
 }
 
 TEST_CASE("a long list of problems is cut after five", "[unit]")
