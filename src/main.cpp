@@ -179,9 +179,10 @@ int run(config::daemon_config const& cfg, options const& o)
         parameters.push_back({p.name, p.unit, p.normal, p.spike});
     summarize::summarizer summarizer{cfg.summary, cfg.llm,     std::move(parameters),
                                      history,     llm ? &*llm : nullptr, started};
-    history.subscribe([&summarizer](core::anomaly_change change, core::anomaly const& a) {
-        summarizer.note(change, a);
-    });
+    history.subscribe(
+        [&summarizer](core::anomaly_change change, core::anomaly const& a, std::string_view) {
+            summarizer.note(change, a);
+        });
 
     api::server server{ioc.get_executor(), cfg.api,
                        {pipeline, history, started, &summarizer.status()}};

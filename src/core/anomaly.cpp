@@ -116,6 +116,7 @@ void append_json(std::string& out, anomaly const& a)
     }
     w.member("detector", a.detector);
     if (a.never_seen) w.member("never_seen", true);
+    if (a.closed_at_restart) w.member("closed_at_restart", true);
     w.end_object();
 }
 

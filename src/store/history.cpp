@@ -35,11 +35,13 @@ core::anomaly const* history::find(std::uint64_t id) const noexcept
 
 void history::record(core::anomaly_change change, core::anomaly const& a)
 {
+    std::string const* json = nullptr;
     if (change == core::anomaly_change::opened) {
         ++total_;
         ++active_;
         auto& e = anomalies_.push_back(entry{a, {}});
         core::append_json(e.json, e.anomaly);
+        json = &e.json;
     } else {
         if (change == core::anomaly_change::closed && active_ > 0) --active_;
         if (auto const i = index_of(a.id)) {
@@ -47,19 +49,60 @@ void history::record(core::anomaly_change change, core::anomaly const& a)
             e.anomaly = a;
             e.json.clear();
             core::append_json(e.json, e.anomaly);
+            json = &e.json;
         }
     }
     ++version_;
-    for (auto const& notify : observers_) notify(change, a);
+    if (observers_.empty()) return;
+    if (!json) {
+        // An episode that outlived its place in the ring: observers still get its JSON.
+        scratch_json_.clear();
+        core::append_json(scratch_json_, a);
+        json = &scratch_json_;
+    }
+    for (auto const& notify : observers_) notify(change, a, *json);
 }
 
 void history::add_summary(summary s)
 {
-    summaries_.push_back(std::move(s));
+    auto const& stored = summaries_.push_back(std::move(s));
+    ++version_;
+    for (auto const& notify : summary_observers_) notify(stored);
+}
+
+void history::restore(std::vector<core::anomaly> anomalies, std::vector<summary> summaries)
+{
+    std::size_t const skip =
+        anomalies.size() > anomalies_.capacity() ? anomalies.size() - anomalies_.capacity() : 0;
+    total_ += anomalies.size();
+    for (std::size_t i = skip; i < anomalies.size(); ++i) {
+        auto& a = anomalies[i];
+        if (a.active()) ++active_;
+        auto& e = anomalies_.push_back(entry{std::move(a), {}});
+        core::append_json(e.json, e.anomaly);
+    }
+    for (auto& s : summaries) summaries_.push_back(std::move(s));
     ++version_;
 }
 
 void history::subscribe(observer o) { observers_.push_back(std::move(o)); }
+
+void history::subscribe_summaries(summary_observer o)
+{
+    summary_observers_.push_back(std::move(o));
+}
+
+void history::for_each_anomaly(
+    std::function<void(core::anomaly const&, std::string_view json)> const& visit) const
+{
+    for (std::size_t i = 0; i < anomalies_.size(); ++i)
+        visit(anomalies_[i].anomaly, anomalies_[i].json);
+}
+
+void history::for_each_summary(std::function<void(summary const&)> const& visit) const
+{
+    for (std::size_t i = 0; i < summaries_.size(); ++i) visit(summaries_[i]);
+}
 
 namespace {
 
@@ -105,33 +148,36 @@ void history::append_summaries_json(std::string& out) const
     w.end_object();
 }
 
+void append_json(std::string& out, summary const& s)
+{
+    core::json_writer w{out};
+    w.begin_object();
+    w.member("text", s.text);
+    w.member("created_at", s.created_at);
+    w.member("window_start", s.window_start);
+    w.member("window_end", s.window_end);
+    w.member("anomaly_count", s.anomaly_count);
+    w.member("left_out", s.left_out);
+    w.member("source", s.source);
+    w.key("model");
+    if (s.model.empty()) w.null(); else w.value(s.model);
+    w.key("fallback_reason");
+    if (s.fallback_reason.empty()) w.null(); else w.value(s.fallback_reason);
+    w.member("latency_ms", static_cast<std::int64_t>(s.latency.count()));
+    w.end_object();
+}
+
 void history::append_summary_records_json(std::string& out, std::size_t limit) const
 {
     std::size_t const first = summaries_.size() > limit ? summaries_.size() - limit : 0;
-    core::json_writer w{out};
-    w.begin_object();
-    w.key("summaries");
-    w.begin_array();
+    out += R"({"summaries":[)";
     for (std::size_t i = first; i < summaries_.size(); ++i) {
-        auto const& s = summaries_[i];
-        w.begin_object();
-        w.member("text", s.text);
-        w.member("created_at", s.created_at);
-        w.member("window_start", s.window_start);
-        w.member("window_end", s.window_end);
-        w.member("anomaly_count", s.anomaly_count);
-        w.member("left_out", s.left_out);
-        w.member("source", s.source);
-        w.key("model");
-        if (s.model.empty()) w.null(); else w.value(s.model);
-        w.key("fallback_reason");
-        if (s.fallback_reason.empty()) w.null(); else w.value(s.fallback_reason);
-        w.member("latency_ms", static_cast<std::int64_t>(s.latency.count()));
-        w.end_object();
+        if (i > first) out += ',';
+        append_json(out, summaries_[i]);
     }
-    w.end_array();
-    w.member("count", summaries_.size() - first);
-    w.end_object();
+    out += R"(],"count":)";
+    out += std::to_string(summaries_.size() - first);
+    out += '}';
 }
 
 } // namespace wtf::store

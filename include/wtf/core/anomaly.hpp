@@ -45,6 +45,9 @@ struct anomaly {
     // Seconds the episode had lasted at detection (drift, dropout) and its total once ended.
     std::optional<double> duration_seconds;
     bool never_seen = false;              // dropout of an expected sensor that never reported
+    // Closed at start-up: wtfd stopped while the episode was open, so it ends at the last
+    // reading seen before the stop.
+    bool closed_at_restart = false;
 
     bool active() const noexcept { return !ended_at.has_value(); }
 };

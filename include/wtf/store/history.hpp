@@ -11,6 +11,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace wtf::store {
@@ -37,6 +38,9 @@ struct anomaly_query {
     std::optional<bool> active;
 };
 
+// One summary record as JSON: text, window, counts, source, model, reason and latency.
+void append_json(std::string& out, summary const& s);
+
 class history {
 public:
     explicit history(settings const& s);
@@ -46,9 +50,23 @@ public:
     void record(core::anomaly_change change, core::anomaly const& a);
     void add_summary(summary s);
 
-    // Called after every record(), in subscription order (journal, mirror, summarizer).
-    using observer = std::function<void(core::anomaly_change, core::anomaly const&)>;
+    // Loads what a journal kept (anomalies in id order, summaries oldest first) into an empty
+    // history, keeping the newest that fit. Observers are not called: nothing new happened.
+    void restore(std::vector<core::anomaly> anomalies, std::vector<summary> summaries);
+
+    // Called after every record(), in subscription order (journal, mirror, summarizer), with
+    // the anomaly's JSON as GET /anomalies serves it.
+    using observer =
+        std::function<void(core::anomaly_change, core::anomaly const&, std::string_view json)>;
     void subscribe(observer o);
+    // Called after every add_summary().
+    using summary_observer = std::function<void(summary const&)>;
+    void subscribe_summaries(summary_observer o);
+
+    // Every stored anomaly (oldest first) with its JSON, and every stored summary.
+    void for_each_anomaly(
+        std::function<void(core::anomaly const&, std::string_view json)> const& visit) const;
+    void for_each_summary(std::function<void(summary const&)> const& visit) const;
 
     // Increases on every change; lets readers cache what they built from the history.
     std::uint64_t version() const noexcept { return version_; }
@@ -80,6 +98,8 @@ private:
     core::ring<entry> anomalies_;
     core::ring<summary> summaries_;
     std::vector<observer> observers_;
+    std::vector<summary_observer> summary_observers_;
+    std::string scratch_json_;
     std::uint64_t version_ = 0;
     std::uint64_t total_ = 0;
     std::size_t active_ = 0;

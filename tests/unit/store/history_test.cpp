@@ -110,7 +110,7 @@ TEST_CASE("observers see every transition in order", "[unit]")
 {
     store::history h{store::settings{}};
     std::vector<core::anomaly_change> seen;
-    h.subscribe([&](core::anomaly_change c, core::anomaly const&) { seen.push_back(c); });
+    h.subscribe([&](core::anomaly_change c, core::anomaly const&, std::string_view) { seen.push_back(c); });
     h.record(core::anomaly_change::opened, spike(1));
     h.record(core::anomaly_change::closed, spike(1));
     CHECK(seen == std::vector{core::anomaly_change::opened, core::anomaly_change::closed});
