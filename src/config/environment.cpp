@@ -120,6 +120,8 @@ void apply_environment(environment const& env, daemon_config& c, std::vector<err
         c.redis.enabled = true;
         c.redis.host = *std::move(host);
     }
+    vars.integer("REDIS_PORT", c.redis.port, {1, 65'535});
+    vars.text("REDIS_PASSWORD", c.redis.password);
     vars.text("OPENAI_API_BASE", c.llm.base_url, http_url);
     vars.text("OPENAI_API_KEY", c.llm.api_key);
     vars.text("MODEL_NAME", c.llm.model, non_empty);
@@ -128,6 +130,7 @@ void apply_environment(environment const& env, daemon_config& c, std::vector<err
     vars.integer("MAX_BUFFER_SIZE", c.summary.max_buffer, max_buffer_rule);
     vars.text("WTFD_INGEST_TOKEN", c.api.ingest_token);
     vars.text("WTFD_READ_TOKEN", c.api.read_token);
+    vars.text("WTFD_STATE_DIR", c.storage.state_dir, non_empty);
 }
 
 } // namespace detail

@@ -165,6 +165,23 @@ void read_redis(table_reader& t, mirror::settings& s)
     t.boolean("enabled", s.enabled);
     t.text("host", s.host, non_empty);
     t.integer("port", s.port, {1, 65'535});
+    t.integer("database", s.database, {0, 1'000});
+    t.text("username", s.username);
+    t.text("password", s.password);
+    t.text("password_file", s.password_file);
+    t.integer("anomaly_history", s.anomaly_history, {1, 1'000'000});
+    t.integer("summary_history", s.summary_history, {1, 1'000'000});
+    t.integer("queue_limit", s.queue_limit, {1, 10'000'000});
+    t.seconds("connect_timeout_s", s.connect_timeout);
+    t.seconds("max_backoff_s", s.max_backoff);
+    t.boolean("ingest", s.ingest);
+    t.text("ingest_channel", s.ingest_channel, non_empty);
+}
+
+std::optional<std::string> durability_name(std::string_view text)
+{
+    if (durability_from(text)) return std::nullopt;
+    return R"(must be "interval" or "always")";
 }
 
 void read_storage(table_reader& t, store::settings& s)
@@ -172,6 +189,10 @@ void read_storage(table_reader& t, store::settings& s)
     t.text("state_dir", s.state_dir, non_empty);
     t.integer("anomaly_history", s.anomaly_history, {1, 1'000'000});
     t.integer("summary_history", s.summary_history, {1, 100'000});
+    t.boolean("journal", s.journal);
+    std::string fsync;
+    if (t.text("fsync", fsync, durability_name)) s.fsync = *durability_from(fsync);
+    t.seconds("fsync_interval_s", s.fsync_interval);
 }
 
 std::optional<std::string> level_name(std::string_view text)

@@ -179,6 +179,17 @@ void write_redis(writer& w, mirror::settings const& s)
     w.line("enabled", boolean(s.enabled));
     w.line("host", quote(s.host));
     w.integer("port", s.port);
+    w.integer("database", s.database);
+    w.line("username", quote(s.username));
+    w.line("password", secret(s.password));
+    w.line("password_file", quote(s.password_file));
+    w.integer("anomaly_history", s.anomaly_history);
+    w.integer("summary_history", s.summary_history);
+    w.integer("queue_limit", s.queue_limit);
+    w.line("connect_timeout_s", seconds(s.connect_timeout));
+    w.line("max_backoff_s", seconds(s.max_backoff));
+    w.line("ingest", boolean(s.ingest));
+    w.line("ingest_channel", quote(s.ingest_channel));
 }
 
 void write_storage(writer& w, store::settings const& s)
@@ -187,6 +198,9 @@ void write_storage(writer& w, store::settings const& s)
     w.line("state_dir", quote(s.state_dir));
     w.integer("anomaly_history", s.anomaly_history);
     w.integer("summary_history", s.summary_history);
+    w.line("journal", boolean(s.journal));
+    w.line("fsync", quote(detail::to_string(s.fsync)));
+    w.line("fsync_interval_s", seconds(s.fsync_interval));
 }
 
 void write_log(writer& w, log::settings const& s)

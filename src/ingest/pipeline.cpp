@@ -52,6 +52,7 @@ pipeline::ingest(std::span<core::reading const> readings, core::source from, cor
     for (auto const& r : readings) {
         if (detector_.observe(r, *this) == detect::verdict::accepted) {
             ++result.accepted;
+            if (!newest_reading_ || r.time > *newest_reading_) newest_reading_ = r.time;
             if (log::enabled(log::level::debug))
                 log::debug("ingest") << "reading sensor=" << r.sensor_id
                                      << " time=" << core::format_rfc3339(r.time)

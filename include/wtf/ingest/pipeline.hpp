@@ -55,6 +55,8 @@ public:
 
     // Wall-clock time the newest reading was accepted (the seed's last_data_received).
     std::optional<core::timestamp> last_received() const noexcept { return last_received_; }
+    // Timestamp of the newest reading accepted (data time, not wall-clock time).
+    std::optional<core::timestamp> newest_reading() const noexcept { return newest_reading_; }
     pipeline_stats const& stats() const noexcept { return stats_; }
     // Increases whenever anything /status shows changes.
     std::uint64_t version() const noexcept { return version_; }
@@ -70,6 +72,7 @@ private:
     limits limits_;
     pipeline_stats stats_;
     std::optional<core::timestamp> last_received_;
+    std::optional<core::timestamp> newest_reading_;
     std::uint64_t version_ = 0;
     std::unordered_set<std::string_view> new_sensors_; // scratch for ingest(), keeps its buckets
 };

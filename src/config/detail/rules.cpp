@@ -208,6 +208,18 @@ std::optional<log::level> level_from(std::string_view name)
     return std::nullopt;
 }
 
+std::optional<store::durability> durability_from(std::string_view name)
+{
+    if (name == "interval") return store::durability::interval;
+    if (name == "always") return store::durability::always;
+    return std::nullopt;
+}
+
+std::string_view to_string(store::durability d)
+{
+    return d == store::durability::always ? "always" : "interval";
+}
+
 std::string_view to_string(log::level l)
 {
     for (auto const& [text, level] : level_names)

@@ -3,6 +3,7 @@
 // the variable overriding it obey the same rule and fail with the same message.
 
 #include <wtf/log/settings.hpp>
+#include <wtf/store/settings.hpp>
 
 #include <chrono>
 #include <cstdint>
@@ -61,6 +62,8 @@ std::string format_listen(std::string_view host, std::uint16_t port);
 
 std::optional<log::level> level_from(std::string_view name);
 std::string_view to_string(log::level l);
+std::optional<store::durability> durability_from(std::string_view name);
+std::string_view to_string(store::durability d);
 
 // Numbers as people write them: 2.0, 0.1, 15.0, never 1E1. Non-finite values print as TOML's
 // inf and nan.

@@ -241,11 +241,25 @@ TEST_CASE("Every [redis], [storage] and [log] key is read", "[unit]")
 enabled = true
 host = "redis.plant"
 port = 6380
+database = 2
+username = "wtfd"
+password = "pw"
+password_file = "/etc/wtfd/redis.pass"
+anomaly_history = 50
+summary_history = 20
+queue_limit = 500
+connect_timeout_s = 0.5
+max_backoff_s = 5
+ingest = true
+ingest_channel = "plant-readings"
 
 [storage]
 state_dir = "/tmp/wtfd"
 anomaly_history = 5
 summary_history = 6
+journal = false
+fsync = "always"
+fsync_interval_s = 0.25
 
 [log]
 level = "debug"
@@ -253,9 +267,23 @@ level = "debug"
     CHECK(c.redis.enabled);
     CHECK(c.redis.host == "redis.plant");
     CHECK(c.redis.port == 6380);
+    CHECK(c.redis.database == 2);
+    CHECK(c.redis.username == "wtfd");
+    CHECK(c.redis.password == "pw");
+    CHECK(c.redis.password_file == "/etc/wtfd/redis.pass");
+    CHECK(c.redis.anomaly_history == 50);
+    CHECK(c.redis.summary_history == 20);
+    CHECK(c.redis.queue_limit == 500);
+    CHECK(c.redis.connect_timeout == 500ms);
+    CHECK(c.redis.max_backoff == 5s);
+    CHECK(c.redis.ingest);
+    CHECK(c.redis.ingest_channel == "plant-readings");
     CHECK(c.storage.state_dir == "/tmp/wtfd");
     CHECK(c.storage.anomaly_history == 5);
     CHECK(c.storage.summary_history == 6);
+    CHECK_FALSE(c.storage.journal);
+    CHECK(c.storage.fsync == wtf::store::durability::always);
+    CHECK(c.storage.fsync_interval == 250ms);
     CHECK(c.log.level == wtf::log::level::debug);
 }
 
@@ -462,6 +490,14 @@ TEST_CASE("Wrong [redis], [storage] and [log] values name the key and the line",
         {"redis", "host = \"\"", "redis.host"},
         {"redis", "port = 0", "redis.port"},
         {"redis", "port = 65536", "redis.port"},
+        {"redis", "database = -1", "redis.database"},
+        {"redis", "queue_limit = 0", "redis.queue_limit"},
+        {"redis", "max_backoff_s = 0", "redis.max_backoff_s"},
+        {"redis", "ingest = 1", "redis.ingest"},
+        {"redis", "ingest_channel = \"\"", "redis.ingest_channel"},
+        {"storage", "journal = \"yes\"", "storage.journal"},
+        {"storage", "fsync = \"sometimes\"", "storage.fsync"},
+        {"storage", "fsync_interval_s = -1", "storage.fsync_interval_s"},
         {"storage", "state_dir = \"\"", "storage.state_dir"},
         {"storage", "anomaly_history = 0", "storage.anomaly_history"},
         {"storage", "anomaly_history = 1000001", "storage.anomaly_history"},
@@ -592,9 +628,15 @@ TEST_CASE("Each environment variable overrides its key", "[unit]")
         {"MAX_BUFFER_SIZE", "7"},
         {"WTFD_INGEST_TOKEN", "tok-in"},
         {"WTFD_READ_TOKEN", "tok-out"},
+        {"REDIS_PORT", "6380"},
+        {"REDIS_PASSWORD", "redis-pw"},
+        {"WTFD_STATE_DIR", "/srv/wtfd-state"},
     });
     auto const c = parsed("[llm]\nmodel = \"from-file\"\n[summary]\nmax_buffer = 3\n", env);
     CHECK(c.redis.host == "redis");
+    CHECK(c.redis.port == 6380);
+    CHECK(c.redis.password == "redis-pw");
+    CHECK(c.storage.state_dir == "/srv/wtfd-state");
     CHECK(c.llm.base_url == "http://localhost:11434/v1");
     CHECK(c.llm.api_key == "sk-2");
     CHECK(c.llm.model == "llama3");
@@ -629,7 +671,7 @@ TEST_CASE("A bad environment value is an error naming the variable", "[unit]")
         {"OPENAI_API_BASE", "localhost:8008"}, {"TEMPERATURE", "warm"},
         {"TEMPERATURE", "2.5"},                {"SUMMARY_INTERVAL", "0"},
         {"SUMMARY_INTERVAL", "1m"},            {"MAX_BUFFER_SIZE", "0"},
-        {"MAX_BUFFER_SIZE", "50.0"},
+        {"MAX_BUFFER_SIZE", "50.0"},          {"REDIS_PORT", "0"},
     };
     for (auto const& [name, value] : bad) {
         INFO(name << '=' << value);
@@ -676,7 +718,9 @@ TEST_CASE("to_toml output parses back to the same configuration", "[unit]")
     c.summary.interval = 100ms;
     c.llm.temperature = 1.3;
     c.redis.enabled = true;
+    c.redis.max_backoff = 2500ms;
     c.storage.state_dir = "/srv/wtfd";
+    c.storage.fsync = wtf::store::durability::always;
     c.log.level = wtf::log::level::warning;
 
     auto const text = wtf::config::to_toml(c);
@@ -690,10 +734,11 @@ TEST_CASE("to_toml output parses back to the same configuration", "[unit]")
     CHECK(back.log.level == wtf::log::level::warning);
 }
 
-TEST_CASE("to_toml masks the API key and both tokens", "[unit]")
+TEST_CASE("to_toml masks the API key, both tokens and the Redis password", "[unit]")
 {
     daemon_config c;
     c.llm.api_key = "sk-very-secret";
+    c.redis.password = "redis-secret";
     c.api.ingest_token = "ingest-secret";
     c.api.read_token = "read-secret";
     auto const text = wtf::config::to_toml(c);
@@ -701,6 +746,7 @@ TEST_CASE("to_toml masks the API key and both tokens", "[unit]")
     CHECK_THAT(text, Catch::Contains("api_key = \"********\""));
     CHECK_THAT(text, Catch::Contains("ingest_token = \"********\""));
     CHECK_THAT(text, Catch::Contains("read_token = \"********\""));
+    CHECK_THAT(text, Catch::Contains("password = \"********\""));
     CHECK_THAT(wtf::config::to_toml(daemon_config{}), Catch::Contains("api_key = \"\""));
 }
 

@@ -80,3 +80,17 @@ TEST_CASE("an accepted batch feeds the detector, the history and the counters", 
     CHECK(f.pipeline.stats().accepted_by_source[0] == 1);
     CHECK(f.pipeline.last_received() == t0 + 1s);
 }
+
+TEST_CASE("newest_reading is the data time of the newest accepted reading", "[unit]")
+{
+    fixture f;
+    CHECK_FALSE(f.pipeline.newest_reading());
+    std::vector<core::reading> const batch{f.reading("a", t0 + 5s), f.reading("b", t0 + 2s)};
+    REQUIRE(std::holds_alternative<ingest::ingest_result>(
+        f.pipeline.ingest(batch, core::source::http, t0 + 60s)));
+    CHECK(f.pipeline.newest_reading() == t0 + 5s);
+    std::vector<core::reading> const older{f.reading("b", t0 + 3s)};
+    REQUIRE(std::holds_alternative<ingest::ingest_result>(
+        f.pipeline.ingest(older, core::source::http, t0 + 61s)));
+    CHECK(f.pipeline.newest_reading() == t0 + 5s);
+}
