@@ -1,0 +1,41 @@
+#pragma once
+// Takes readings from a Redis channel (the seed generator's `PUBLISH sensor-data <json>`): each
+// message is parsed like a POST /readings body and goes through the pipeline as source redis.
+
+#include <wtf/ingest/pipeline.hpp>
+#include <wtf/mirror/settings.hpp>
+#include <wtf/mirror/status.hpp>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+
+#include <cstdint>
+#include <memory>
+
+namespace wtf::mirror {
+
+class redis_ingest {
+public:
+    // Enabled when settings.enabled and settings.ingest are. Throws std::invalid_argument when
+    // settings.password_file cannot be read (a start-up error).
+    redis_ingest(boost::asio::any_io_executor ex, settings const& s, ingest::pipeline& pipeline);
+    ~redis_ingest();
+    redis_ingest(redis_ingest const&) = delete;
+    redis_ingest& operator=(redis_ingest const&) = delete;
+
+    // Until terminal cancellation, after which it returns normally: connects on its own
+    // connection, SUBSCRIBEs settings.ingest_channel and feeds every message to the pipeline.
+    // A message that is not a valid reading (or batch) is counted in `rejected` and logged
+    // (at most one line per 10 s). PINGs every second; reconnects with the mirror's backoff.
+    // Returns at once when disabled.
+    boost::asio::awaitable<void> run();
+
+    ingest_status const& status() const noexcept;
+    std::uint64_t version() const noexcept; // increases whenever status() changes
+
+private:
+    struct impl;
+    std::unique_ptr<impl> impl_;
+};
+
+} // namespace wtf::mirror

@@ -1,0 +1,63 @@
+#pragma once
+// Mirrors the record into Redis under the seed system's keys, so its consumers keep working:
+// `anomaly_history` (LPUSH, LTRIM; an update or close replaces the stored entry in place),
+// `anomalies` (PUBLISH, once per anomaly, when it opens), `summary_history` (LPUSH, LTRIM) and
+// `last_data_received` (SET). record() only queues; run() owns the connection.
+
+#include <wtf/core/anomaly.hpp>
+#include <wtf/core/time.hpp>
+#include <wtf/mirror/settings.hpp>
+#include <wtf/mirror/status.hpp>
+#include <wtf/store/history.hpp>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace wtf::mirror {
+
+class redis_mirror {
+public:
+    // `last_received` is the wall-clock time of the newest accepted reading
+    // (pipeline.last_received()), polled once a second. Throws std::invalid_argument when
+    // settings.password_file cannot be read (a start-up error).
+    redis_mirror(boost::asio::any_io_executor ex, settings const& s,
+                 std::function<std::optional<core::timestamp>()> last_received);
+    ~redis_mirror();
+    redis_mirror(redis_mirror const&) = delete;
+    redis_mirror& operator=(redis_mirror const&) = delete;
+
+    // History observers: queue one write and wake run(). Never block and never throw on a full
+    // queue: the oldest waiting write is dropped and counted. Nothing happens when disabled.
+    void record(core::anomaly_change change, core::anomaly const& a, std::string_view json);
+    void record(store::summary const& s);
+
+    // Until terminal cancellation, after which it returns normally: connects, sends the queue
+    // pipelined, PINGs after 1 s without traffic (a closed connection shows within about 1 s,
+    // a silent one after 5 s more), and reconnects with backoff (250 ms doubling up to
+    // max_backoff). Delivery is at-least-once: writes not acknowledged when a connection fails
+    // are sent again, in order. A write Redis refuses (WRONGTYPE, ...) is counted in
+    // command_errors and dropped; LOADING, BUSY, READONLY, MASTERDOWN and NOAUTH are treated as
+    // a lost connection instead. Returns at once when disabled. Throws only for broken
+    // invariants.
+    boost::asio::awaitable<void> run();
+
+    redis_status const& status() const noexcept;
+    std::uint64_t version() const noexcept; // increases whenever status() changes
+
+private:
+    struct impl;
+    std::unique_ptr<impl> impl_;
+};
+
+// "2025-05-28T00:01:23.456789+00:00": last_data_received as the seed (Python's isoformat() of
+// an aware UTC datetime) wrote it; always six fraction digits.
+std::string seed_timestamp(core::timestamp t);
+
+} // namespace wtf::mirror

@@ -1,0 +1,236 @@
+#include <wtf/mirror/redis_ingest.hpp>
+
+#include "detail/resp.hpp"
+#include "detail/resp_connection.hpp"
+
+#include <wtf/core/periodic.hpp>
+#include <wtf/ingest/parse.hpp>
+#include <wtf/log/log.hpp>
+
+#include <boost/asio/cancellation_type.hpp>
+#include <boost/asio/error.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <string>
+#include <utility>
+#include <variant>
+
+namespace wtf::mirror {
+
+namespace asio = boost::asio;
+using namespace asio::experimental::awaitable_operators;
+using core::use_tuple;
+
+namespace {
+
+constexpr std::chrono::milliseconds first_backoff{250};
+// A subscribed connection PINGs this often; without any reply for idle_period + reply_timeout
+// the connection is taken for lost (a host that vanished sends no RST).
+constexpr std::chrono::milliseconds idle_period{1000};
+constexpr std::chrono::milliseconds reply_timeout{5000};
+
+asio::awaitable<bool> cancelled()
+{
+    auto const state = co_await asio::this_coro::cancellation_state;
+    co_return state.cancelled() != asio::cancellation_type::none;
+}
+
+detail::outcome aborted()
+{
+    return {asio::error::operation_aborted, "cancelled"};
+}
+
+} // namespace
+
+struct redis_ingest::impl {
+    impl(asio::any_io_executor e, settings const& s, ingest::pipeline& p)
+        : ex{std::move(e)}
+        , cfg{s}
+        , pipeline{p}
+    {
+        status.enabled = cfg.enabled && cfg.ingest;
+        status.channel = cfg.ingest_channel;
+        if (status.enabled) cfg.password = detail::load_password(s);
+    }
+
+    asio::awaitable<void> run();
+    asio::awaitable<detail::outcome> subscribe(detail::resp_connection& c);
+    asio::awaitable<detail::outcome> session(detail::resp_connection& c);
+    asio::awaitable<detail::outcome> listen(detail::resp_connection& c);
+    asio::awaitable<detail::outcome> keep_alive(detail::resp_connection& c);
+    void on_message(std::string_view payload);
+    void reject(std::string_view reason);
+    void on_failure(std::string const& reason, std::chrono::milliseconds retry_in);
+
+    asio::any_io_executor ex;
+    settings cfg;
+    ingest::pipeline& pipeline;
+    ingest::parse_limits limits;
+    ingest::batch batch; // reused: steady-state ingest does not allocate per reading
+    ingest_status status;
+    std::uint64_t version = 0;
+    std::string last_error; // logged once until it changes or the subscription comes back
+    detail::log_throttle reject_log;
+};
+
+void redis_ingest::impl::on_message(std::string_view payload)
+{
+    ++status.messages;
+    ++version;
+    auto const now = core::now();
+    if (auto problem = ingest::parse_readings(payload, false, now, limits, batch)) {
+        pipeline.count_rejected_batch();
+        reject(problem->detail);
+        return;
+    }
+    auto const result = pipeline.ingest(batch.readings(), core::source::redis, now);
+    if (auto const* problem = std::get_if<ingest::problem>(&result)) reject(problem->detail);
+}
+
+void redis_ingest::impl::reject(std::string_view reason)
+{
+    ++status.rejected;
+    ++version;
+    if (reject_log.allow())
+        log::warning("mirror") << "Redis message is not a valid reading channel="
+                               << cfg.ingest_channel << " reason=" << reason
+                               << " suppressed=" << reject_log.suppressed();
+}
+
+void redis_ingest::impl::on_failure(std::string const& reason, std::chrono::milliseconds retry_in)
+{
+    if (status.subscribed) {
+        status.subscribed = false;
+        ++version;
+    } else if (reason == last_error) {
+        return;
+    }
+    last_error = reason;
+    log::error("mirror") << "Redis ingest unavailable reason=" << reason
+                         << " channel=" << cfg.ingest_channel << " retry_in=" << retry_in.count()
+                         << "ms";
+}
+
+asio::awaitable<detail::outcome> redis_ingest::impl::subscribe(detail::resp_connection& c)
+{
+    auto const command = detail::command({"SUBSCRIBE", cfg.ingest_channel});
+    detail::reply answer;
+    auto r = co_await c.call(command, answer, reply_timeout);
+    if (r.failed()) co_return r;
+    if (answer.is_error()) {
+        c.close();
+        co_return detail::outcome{detail::resp_errc::error_reply, answer.text};
+    }
+    co_return detail::outcome{};
+}
+
+asio::awaitable<detail::outcome> redis_ingest::impl::listen(detail::resp_connection& c)
+{
+    co_await asio::this_coro::throw_if_cancelled(false);
+    detail::reply message;
+    for (;;) {
+        auto r = co_await c.read(message, idle_period + reply_timeout);
+        if (r.failed()) co_return r;
+        if (message.is_error()) {
+            c.close();
+            co_return detail::outcome{detail::resp_errc::error_reply, message.text};
+        }
+        // ["message", channel, payload]; the PING answers ["pong", ""] only show it is alive.
+        auto const& e = message.elements;
+        if (message.type == detail::reply_type::array && e.size() == 3 && e[0].text == "message")
+            on_message(e[2].text);
+    }
+}
+
+asio::awaitable<detail::outcome> redis_ingest::impl::keep_alive(detail::resp_connection& c)
+{
+    co_await asio::this_coro::throw_if_cancelled(false);
+    auto const ping = detail::command({"PING"});
+    asio::steady_timer pause{ex};
+    for (;;) {
+        pause.expires_after(idle_period);
+        [[maybe_unused]] auto [ec] = co_await pause.async_wait(use_tuple);
+        if (co_await cancelled()) co_return aborted();
+        auto r = co_await c.write(ping, reply_timeout);
+        if (r.failed()) co_return r;
+    }
+}
+
+asio::awaitable<detail::outcome> redis_ingest::impl::session(detail::resp_connection& c)
+{
+    auto const subscribed = co_await subscribe(c);
+    if (subscribed.failed() || co_await cancelled()) co_return subscribed;
+    status.subscribed = true;
+    ++version;
+    last_error.clear();
+    log::notice("mirror") << "subscribed to Redis channel=" << cfg.ingest_channel
+                          << " host=" << cfg.host << " port=" << cfg.port;
+    // Reading and pinging run side by side; the first to fail (or the cancellation) ends both.
+    // Each returns its failure as a value, so `||` cannot lose it.
+    auto reading = listen(c);
+    auto pinging = keep_alive(c);
+    auto both = std::move(reading) || std::move(pinging);
+    auto ended = co_await std::move(both);
+    if (ended.index() == 0) co_return std::get<0>(std::move(ended));
+    co_return std::get<1>(std::move(ended));
+}
+
+asio::awaitable<void> redis_ingest::impl::run()
+{
+    co_await asio::this_coro::throw_if_cancelled(false);
+    if (!status.enabled) co_return;
+    auto const initial_backoff =
+        std::min<std::chrono::milliseconds>(first_backoff, cfg.max_backoff);
+    auto backoff = initial_backoff;
+    for (;;) {
+        detail::resp_connection c{ex};
+        auto const opened = co_await c.connect(cfg);
+        if (co_await cancelled()) break;
+        auto reason = opened.message;
+        if (!opened.failed()) {
+            auto const ended = co_await session(c);
+            c.close();
+            if (co_await cancelled()) break;
+            reason = ended.message;
+            if (status.subscribed) backoff = initial_backoff;
+        }
+        on_failure(reason, backoff);
+        asio::steady_timer pause{ex};
+        pause.expires_after(backoff);
+        [[maybe_unused]] auto [ec] = co_await pause.async_wait(use_tuple);
+        if (co_await cancelled()) break;
+        backoff = std::min<std::chrono::milliseconds>(backoff * 2, cfg.max_backoff);
+    }
+    if (status.subscribed) {
+        status.subscribed = false;
+        ++version;
+    }
+}
+
+redis_ingest::redis_ingest(asio::any_io_executor ex, settings const& s, ingest::pipeline& pipeline)
+    : impl_{std::make_unique<impl>(std::move(ex), s, pipeline)}
+{
+}
+
+redis_ingest::~redis_ingest() = default;
+
+asio::awaitable<void> redis_ingest::run()
+{
+    return impl_->run();
+}
+
+ingest_status const& redis_ingest::status() const noexcept
+{
+    return impl_->status;
+}
+
+std::uint64_t redis_ingest::version() const noexcept
+{
+    return impl_->version;
+}
+
+} // namespace wtf::mirror
