@@ -10,7 +10,10 @@
 #include <wtf/ingest/generator.hpp>
 #include <wtf/ingest/pipeline.hpp>
 #include <wtf/log/log.hpp>
+#include <wtf/mirror/redis_ingest.hpp>
+#include <wtf/mirror/redis_mirror.hpp>
 #include <wtf/store/history.hpp>
+#include <wtf/store/journal.hpp>
 #include <wtf/summarize/llm_client.hpp>
 #include <wtf/summarize/summarizer.hpp>
 
@@ -48,8 +51,9 @@ them over a REST API.
   --help              show this help and exit
   --version           show the version and exit
 
-Environment variables REDIS_HOST, OPENAI_API_BASE, OPENAI_API_KEY, MODEL_NAME, TEMPERATURE,
-SUMMARY_INTERVAL, MAX_BUFFER_SIZE, WTFD_INGEST_TOKEN and WTFD_READ_TOKEN override the file.
+Environment variables REDIS_HOST, REDIS_PORT, REDIS_PASSWORD, OPENAI_API_BASE, OPENAI_API_KEY,
+MODEL_NAME, TEMPERATURE, SUMMARY_INTERVAL, MAX_BUFFER_SIZE, WTFD_INGEST_TOKEN, WTFD_READ_TOKEN and
+WTFD_STATE_DIR override the file.
 )";
 
 struct options {
@@ -127,9 +131,27 @@ std::string describe(config::daemon_config const& c, options const& o)
     core::append_json_number(s, static_cast<double>(c.summary.interval.count()) / 1000.0);
     s += " llm=";
     s += c.llm.enabled ? c.llm.base_url : "off";
-    // Redis mirroring is configured but not part of this build yet.
-    s += " redis=not-built";
+    s += " journal=";
+    s += c.storage.journal ? c.storage.state_dir : "off";
+    s += " redis=";
+    s += c.redis.enabled ? c.redis.host + ':' + std::to_string(c.redis.port) : "off";
+    if (c.redis.enabled && c.redis.ingest) s += " redis_ingest=" + c.redis.ingest_channel;
     return s;
+}
+
+// What the journal held: the history is restored and ids continue after the highest one. The
+// episodes open at the stop come back closed as of the newest reading seen, for the caller to
+// record once the journal and the mirror listen.
+std::vector<core::anomaly> restore_history(store::settings const& s, store::history& history,
+                                           detect::detector& detector)
+{
+    auto restored = store::load_journal(s);
+    detector.set_next_id(restored.max_id + 1);
+    std::vector<core::anomaly> interrupted;
+    for (auto const& a : restored.anomalies)
+        if (a.active()) interrupted.push_back(store::close_at_restart(a, restored.last_reading));
+    history.restore(std::move(restored.anomalies), std::move(restored.summaries));
+    return interrupted;
 }
 
 // Logs a task's escaping exception: that is a bug, so the daemon stops and exits non-zero,
@@ -162,8 +184,42 @@ int run(config::daemon_config const& cfg, options const& o)
     auto const started = core::now();
     detect::detector detector{cfg.detect, started};
     store::history history{cfg.storage};
+    auto const interrupted = cfg.storage.journal ? restore_history(cfg.storage, history, detector)
+                                                 : std::vector<core::anomaly>{};
     ingest::pipeline pipeline{detector, history,
                               {cfg.api.max_clock_skew, cfg.detect.max_sensors}};
+
+    // Observers in this order: the journal first (the record), then the mirror, then the
+    // summarizer.
+    std::optional<store::journal> journal;
+    if (cfg.storage.journal) {
+        journal.emplace(ioc.get_executor(), cfg.storage, history,
+                        [&pipeline] { return pipeline.newest_reading(); });
+        history.subscribe([&j = *journal](core::anomaly_change change, core::anomaly const& a,
+                                          std::string_view json) { j.record(change, a, json); });
+        history.subscribe_summaries([&j = *journal](store::summary const& s) { j.record(s); });
+        journal->start();
+    }
+    std::optional<mirror::redis_mirror> redis;
+    std::optional<mirror::redis_ingest> redis_ingest;
+    if (cfg.redis.enabled) {
+        try {
+            redis.emplace(ioc.get_executor(), cfg.redis,
+                          [&pipeline] { return pipeline.last_received(); });
+            if (cfg.redis.ingest) redis_ingest.emplace(ioc.get_executor(), cfg.redis, pipeline);
+        } catch (std::invalid_argument const& e) { // an unreadable password_file
+            log::error("mirror") << "cannot use the Redis settings: " << e.what();
+            return exit_config;
+        }
+        history.subscribe([&m = *redis](core::anomaly_change change, core::anomaly const& a,
+                                        std::string_view json) { m.record(change, a, json); });
+        history.subscribe_summaries([&m = *redis](store::summary const& s) { m.record(s); });
+    }
+    // Journal and mirror record these endings; the summarizer, subscribed below, does not
+    // describe a stop as if it were news.
+    for (auto const& a : interrupted) history.record(core::anomaly_change::closed, a);
+    if (!interrupted.empty())
+        log::notice("journal") << "closed the episodes open at the stop count=" << interrupted.size();
 
     std::optional<summarize::llm_client> llm;
     if (cfg.llm.enabled) {
@@ -184,8 +240,16 @@ int run(config::daemon_config const& cfg, options const& o)
             summarizer.note(change, a);
         });
 
-    api::server server{ioc.get_executor(), cfg.api,
-                       {pipeline, history, started, &summarizer.status()}};
+    api::services services{pipeline, history, started};
+    services.llm = &summarizer.status();
+    services.journal = journal ? &journal->status() : nullptr;
+    services.redis = redis ? &redis->status() : nullptr;
+    services.redis_ingest = redis_ingest ? &redis_ingest->status() : nullptr;
+    services.status_version = [&journal, &redis, &redis_ingest] {
+        return (journal ? journal->version() : 0) + (redis ? redis->version() : 0) +
+               (redis_ingest ? redis_ingest->version() : 0);
+    };
+    api::server server{ioc.get_executor(), cfg.api, std::move(services)};
     try {
         server.listen();
     } catch (boost::system::system_error const& e) {
@@ -198,6 +262,9 @@ int run(config::daemon_config const& cfg, options const& o)
     asio::cancellation_signal stop_generator;
     asio::cancellation_signal stop_ticker;
     asio::cancellation_signal stop_summarizer;
+    asio::cancellation_signal stop_journal;
+    asio::cancellation_signal stop_redis;
+    asio::cancellation_signal stop_redis_ingest;
 
     if (cfg.generator.enabled) {
         auto feed = [&pipeline](core::reading const& r) {
@@ -216,6 +283,21 @@ int run(config::daemon_config const& cfg, options const& o)
     asio::co_spawn(ioc, summarizer.run(),
                    asio::bind_cancellation_slot(stop_summarizer.slot(),
                                                 task_guard{"summarizer", &exit_code, &ioc}));
+    if (journal) {
+        asio::co_spawn(ioc, journal->run(),
+                       asio::bind_cancellation_slot(stop_journal.slot(),
+                                                    task_guard{"journal", &exit_code, &ioc}));
+    }
+    if (redis) {
+        asio::co_spawn(ioc, redis->run(),
+                       asio::bind_cancellation_slot(stop_redis.slot(),
+                                                    task_guard{"mirror", &exit_code, &ioc}));
+    }
+    if (redis_ingest) {
+        asio::co_spawn(ioc, redis_ingest->run(),
+                       asio::bind_cancellation_slot(stop_redis_ingest.slot(),
+                                                    task_guard{"redis-ingest", &exit_code, &ioc}));
+    }
     asio::co_spawn(ioc, server.run(), task_guard{"api", &exit_code, &ioc});
 
     // After a stop signal the loop runs out of work once every connection has closed, and run()
@@ -243,8 +325,11 @@ int run(config::daemon_config const& cfg, options const& o)
         log::notice("daemon") << "stopping";
         server.stop();
         stop_generator.emit(asio::cancellation_type::terminal);
+        stop_redis_ingest.emit(asio::cancellation_type::terminal);
         stop_ticker.emit(asio::cancellation_type::terminal);
         stop_summarizer.emit(asio::cancellation_type::terminal);
+        stop_redis.emit(asio::cancellation_type::terminal);
+        stop_journal.emit(asio::cancellation_type::terminal);
         drain_deadline = std::chrono::steady_clock::now() + grace;
         drain_check({});
     };

@@ -202,10 +202,67 @@ response router::get_summary(request const& req)
     return ok(summary_.body);
 }
 
+namespace {
+
+// "redis": the seed's connected and message, then the queue and ingest counters.
+void append_redis_status(core::json_writer& w, mirror::redis_status const* redis,
+                         mirror::ingest_status const* ingest)
+{
+    w.key("redis");
+    w.begin_object();
+    if (!redis) {
+        w.member("enabled", false);
+        w.member("connected", false);
+        w.member("message", "Redis mirroring disabled");
+        w.end_object();
+        return;
+    }
+    w.member("enabled", true);
+    w.member("connected", redis->connected);
+    w.member("message", redis->message);
+    w.member("queued", static_cast<std::uint64_t>(redis->queued));
+    w.member("dropped", redis->dropped);
+    w.member("written", redis->written);
+    w.member("command_errors", redis->command_errors);
+    w.key("ingest");
+    w.begin_object();
+    w.member("enabled", ingest != nullptr);
+    if (ingest) {
+        w.member("subscribed", ingest->subscribed);
+        w.member("channel", ingest->channel);
+        w.member("messages", ingest->messages);
+        w.member("rejected", ingest->rejected);
+    }
+    w.end_object();
+    w.end_object();
+}
+
+void append_journal_status(core::json_writer& w, store::journal_status const* journal)
+{
+    w.key("journal");
+    w.begin_object();
+    w.member("enabled", journal != nullptr);
+    if (journal) {
+        w.member("healthy", journal->healthy);
+        w.member("message", journal->message);
+        w.member("path", journal->path);
+        w.member("events_written", journal->events_written);
+        w.member("events_lost", journal->events_lost);
+        w.member("pending_bytes", static_cast<std::uint64_t>(journal->pending_bytes));
+        w.key("last_sync");
+        if (journal->last_sync) w.value(*journal->last_sync); else w.null();
+        w.member("compactions", journal->compactions);
+    }
+    w.end_object();
+}
+
+} // namespace
+
 response router::get_status(core::timestamp now)
 {
-    // Both counters only grow, so their sum changes whenever either does.
-    auto const version = svc_.pipeline.version() + svc_.history.version();
+    // Every counter only grows, so their sum changes whenever one does.
+    auto const version = svc_.pipeline.version() + svc_.history.version() +
+                         (svc_.status_version ? svc_.status_version() : 0);
     bool const fresh = status_.body && status_.version == version && now >= status_.built_at
                     && now - status_.built_at < status_max_age;
     if (fresh) return ok(status_.body);
@@ -237,13 +294,8 @@ response router::get_status(core::timestamp now)
     }
     w.end_object();
 
-    // The mirror is not wired into the API yet; until then Redis is reported as off.
-    w.key("redis");
-    w.begin_object();
-    w.member("enabled", false);
-    w.member("connected", false);
-    w.member("message", "Redis mirroring disabled");
-    w.end_object();
+    append_redis_status(w, svc_.redis, svc_.redis_ingest);
+    append_journal_status(w, svc_.journal);
 
     w.key("llm");
     w.begin_object();

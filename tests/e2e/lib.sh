@@ -11,8 +11,12 @@ base=""
 STATUS=""
 BODY=""
 
+redis_pid=""
+redis_port=""
+
 cleanup() {
     if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null || true; fi
+    if [ -n "$redis_pid" ]; then kill -KILL "$redis_pid" 2>/dev/null || true; fi
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -30,9 +34,11 @@ pass() { echo "ok: $*"; }
 
 # Starts wtfd with the config in $work/wtfd.toml; sets pid, port and base. Call it in the test's
 # own shell (not in a pipeline, which would run it in a subshell and lose pid and port). Logs go
-# to $work/stderr in the journald format (JOURNAL_STREAM set), so priorities can be checked.
+# to $work/stderr in the journald format (JOURNAL_STREAM set), so priorities can be checked. The
+# journal lives in $work/state unless the test sets WTFD_STATE_DIR.
 start_wtfd() {
-    JOURNAL_STREAM=8:1234 "$WTFD" --config "$work/wtfd.toml" --listen 127.0.0.1:0 \
+    WTFD_STATE_DIR=${WTFD_STATE_DIR:-$work/state} JOURNAL_STREAM=8:1234 \
+        "$WTFD" --config "$work/wtfd.toml" --listen 127.0.0.1:0 \
         >"$work/stdout" 2>"$work/stderr" &
     pid=$!
     for _ in $(seq 400); do
@@ -139,3 +145,36 @@ ${2:-}
 level = "debug"
 TOML
 }
+
+# start_redis [redis-server arguments...]: starts a real redis-server on a free loopback port (the
+# one in $redis_port if set, for a restart), with no persistence and its files in $work/redis;
+# sets redis_pid and redis_port.
+start_redis() {
+    mkdir -p "$work/redis"
+    local want=$redis_port
+    for _ in $(seq 20); do
+        redis_port=${want:-$((20000 + RANDOM % 40000))}
+        redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no \
+            --dir "$work/redis" --daemonize no "$@" >"$work/redis/log" 2>&1 &
+        redis_pid=$!
+        for _ in $(seq 200); do
+            if grep -q 'Ready to accept connections' "$work/redis/log"; then return 0; fi
+            kill -0 "$redis_pid" 2>/dev/null || break
+            sleep 0.025
+        done
+        kill -KILL "$redis_pid" 2>/dev/null || true
+        wait "$redis_pid" 2>/dev/null || true
+        redis_pid=""
+        [ -z "$want" ] || sleep 0.2 # the same port: wait for it to be free again
+    done
+    fail "redis-server did not start: $(cat "$work/redis/log")"
+}
+
+stop_redis() {
+    kill -TERM "$redis_pid"
+    wait "$redis_pid" 2>/dev/null || true
+    redis_pid=""
+}
+
+# redis ARGS...: runs redis-cli against the test's server, raw output.
+redis() { redis-cli -p "$redis_port" --raw "$@"; }

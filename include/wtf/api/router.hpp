@@ -6,9 +6,12 @@
 #include <wtf/api/settings.hpp>
 #include <wtf/ingest/parse.hpp>
 #include <wtf/ingest/pipeline.hpp>
+#include <wtf/mirror/status.hpp>
 #include <wtf/store/history.hpp>
+#include <wtf/store/journal_status.hpp>
 #include <wtf/summarize/status.hpp>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -38,6 +41,11 @@ struct services {
     store::history const& history;
     core::timestamp started_at;
     summarize::llm_status const* llm = nullptr; // null: summaries are not built into this daemon
+    store::journal_status const* journal = nullptr;     // null: storage.journal is off
+    mirror::redis_status const* redis = nullptr;         // null: Redis mirroring is off
+    mirror::ingest_status const* redis_ingest = nullptr; // null: no Redis ingest
+    // Changes whenever the journal's or Redis' status does; /status is rebuilt when it moves.
+    std::function<std::uint64_t()> status_version{};
 };
 
 class router {

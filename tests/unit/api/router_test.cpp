@@ -261,6 +261,7 @@ TEST_CASE("GET /status before any reading is unhealthy with the seed's message",
     auto const expected = json::parse(R"({
         "data_stream": {"healthy": false, "last_received": null, "message": "No data received yet"},
         "redis": {"enabled": false, "connected": false, "message": "Redis mirroring disabled"},
+        "journal": {"enabled": false},
         "llm": {"enabled": false},
         "version": ")" + std::string{core::version()} + R"(",
         "uptime_seconds": 12.3,
@@ -270,6 +271,55 @@ TEST_CASE("GET /status before any reading is unhealthy with the seed's message",
         "sensors": {}
     })");
     CHECK(parsed(r) == expected);
+}
+
+TEST_CASE("GET /status shows the journal and Redis and follows their changes", "[unit][api]")
+{
+    fixture f;
+    store::journal_status journal;
+    journal.enabled = true;
+    journal.path = "/var/lib/wtfd/journal.jsonl";
+    journal.message = "Journal writing";
+    journal.events_written = 7;
+    journal.last_sync = f.t0;
+    mirror::redis_status redis;
+    redis.enabled = true;
+    redis.message = "Redis error: Connection refused";
+    redis.queued = 3;
+    redis.dropped = 1;
+    mirror::ingest_status ingest;
+    ingest.enabled = true;
+    ingest.channel = "sensor-data";
+    ingest.messages = 5;
+    ingest.rejected = 2;
+    std::uint64_t version = 0;
+    api::services svc{f.pipeline, f.history, f.t0};
+    svc.journal = &journal;
+    svc.redis = &redis;
+    svc.redis_ingest = &ingest;
+    svc.status_version = [&version] { return version; };
+    api::router router{f.cfg, std::move(svc)};
+    auto status = [&] {
+        api::request req;
+        req.target = "/status";
+        return parsed(router.handle(req, f.t0 + 1s, f.scratch));
+    };
+
+    auto before = status();
+    CHECK(before.at("journal") == json::parse(R"({"enabled": true, "healthy": true,
+        "message": "Journal writing", "path": "/var/lib/wtfd/journal.jsonl", "events_written": 7,
+        "events_lost": 0, "pending_bytes": 0, "last_sync": "2025-05-28T00:00:00Z",
+        "compactions": 0})"));
+    CHECK(before.at("redis") == json::parse(R"({"enabled": true, "connected": false,
+        "message": "Redis error: Connection refused", "queued": 3, "dropped": 1, "written": 0,
+        "command_errors": 0, "ingest": {"enabled": true, "subscribed": false,
+        "channel": "sensor-data", "messages": 5, "rejected": 2}})"));
+
+    redis.connected = true;
+    redis.message = "Redis connected";
+    CHECK(status().at("redis").at("connected") == false); // cached: nothing said it changed
+    ++version;
+    CHECK(status().at("redis").at("message") == "Redis connected");
 }
 
 TEST_CASE("GET /status after a POST is healthy and counts the reading", "[unit][api]")
