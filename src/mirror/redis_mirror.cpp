@@ -15,6 +15,7 @@
 #include <chrono>
 #include <cstdio>
 #include <deque>
+#include <unordered_map>
 #include <utility>
 
 namespace wtf::mirror {
@@ -37,19 +38,22 @@ constexpr std::size_t max_batch_bytes = 256 * 1024;
 // How far back record() looks for an unsent update of the same anomaly.
 constexpr std::size_t coalesce_window = 16;
 
-// Replaces the stored copy of an anomaly, found by the start of its JSON (`{"id":7,`: the id
-// is always first), so LRANGE shows what GET /anomalies shows. Returns its index, or -1 when
-// it is gone (trimmed, or the list was deleted).
+// Replaces the stored copy of an anomaly so LRANGE shows what GET /anomalies shows. ARGV[1] is
+// the entry as wtfd last wrote it ('' when unknown, e.g. after a restart), found with LPOS, in
+// C; failing that, the list is scanned for the start every version shares (ARGV[3], `{"id":7,`:
+// the id is always first). Returns the index, or -1 when the entry is gone (trimmed away).
 constexpr std::string_view replace_script = R"lua(
-local prefix = ARGV[1]
-local items = redis.call('LRANGE', KEYS[1], 0, -1)
-for i, item in ipairs(items) do
-  if string.sub(item, 1, #prefix) == prefix then
-    redis.call('LSET', KEYS[1], i - 1, ARGV[2])
-    return i - 1
+local i = false
+if ARGV[1] ~= '' then i = redis.call('LPOS', KEYS[1], ARGV[1]) end
+if not i then
+  local prefix = ARGV[3]
+  for n, item in ipairs(redis.call('LRANGE', KEYS[1], 0, -1)) do
+    if string.sub(item, 1, #prefix) == prefix then i = n - 1 break end
   end
 end
-return -1
+if not i then return -1 end
+redis.call('LSET', KEYS[1], i, ARGV[2])
+return i
 )lua";
 
 asio::awaitable<bool> cancelled()
@@ -86,6 +90,7 @@ struct redis_mirror::impl {
         std::uint32_t commands = 0;
         std::string_view what;        // for logs: "anomaly opened", ...
         std::uint64_t anomaly_id = 0; // of an update or close, which a newer one supersedes
+        std::string replaces;         // of an update: the entry as Redis holds it before
     };
 
     impl(asio::any_io_executor e, settings const& s,
@@ -105,6 +110,7 @@ struct redis_mirror::impl {
     }
 
     void push(write w);
+    void push_update(core::anomaly_change change, core::anomaly const& a, std::string_view json);
     void count_drop();
     void sync_queued();
     void trim_to_limit();
@@ -126,6 +132,8 @@ struct redis_mirror::impl {
     // record() never drops those, so the replies still match the queue's front.
     std::deque<write> queue;
     std::size_t inflight = 0;
+    // The JSON last queued for each open anomaly: what its entry in anomaly_history will be.
+    std::unordered_map<std::uint64_t, std::string> mirrored;
     std::string wire;     // the batch being sent
     detail::reply answer; // reused for every reply
 
@@ -148,19 +156,43 @@ void redis_mirror::impl::sync_queued()
     ++version;
 }
 
+void redis_mirror::impl::push_update(core::anomaly_change change, core::anomaly const& a,
+                                     std::string_view json)
+{
+    write w;
+    w.what = change == core::anomaly_change::closed ? "anomaly closed" : "anomaly updated";
+    w.anomaly_id = a.id;
+    auto const known = mirrored.find(a.id);
+    if (known != mirrored.end()) w.replaces = known->second;
+    // A newer state of an anomaly supersedes an unsent update of it (while Redis is away a
+    // drift whose peak keeps rising would otherwise fill the queue with versions of itself);
+    // Redis still holds what the superseded update would have replaced.
+    write* superseded = nullptr;
+    for (auto i = queue.size(); i > inflight && queue.size() - i < coalesce_window; --i) {
+        if (queue[i - 1].anomaly_id != a.id) continue;
+        superseded = &queue[i - 1];
+        w.replaces = std::move(superseded->replaces);
+        break;
+    }
+    auto const prefix = "{\"id\":" + std::to_string(a.id) + ",";
+    detail::append_command(w.resp, {"EVAL", replace_script, "1", "anomaly_history", w.replaces,
+                                    json, prefix});
+    w.commands = 1;
+    if (change == core::anomaly_change::closed) {
+        if (known != mirrored.end()) mirrored.erase(known);
+    } else if (known != mirrored.end()) {
+        known->second.assign(json);
+    }
+    if (superseded) {
+        *superseded = std::move(w);
+        doorbell.cancel();
+    } else {
+        push(std::move(w));
+    }
+}
+
 void redis_mirror::impl::push(write w)
 {
-    // A newer state of an anomaly supersedes an unsent update of it: while Redis is away a
-    // drift whose peak keeps rising would otherwise fill the queue with versions of itself.
-    if (w.anomaly_id != 0) {
-        for (auto i = queue.size(); i > inflight && queue.size() - i < coalesce_window; --i) {
-            auto& queued = queue[i - 1];
-            if (queued.anomaly_id != w.anomaly_id) continue;
-            queued = std::move(w);
-            doorbell.cancel();
-            return;
-        }
-    }
     if (queue.size() >= cfg.queue_limit && queue.size() > inflight) {
         queue.erase(queue.begin() + static_cast<std::ptrdiff_t>(inflight));
         count_drop();
@@ -361,15 +393,11 @@ void redis_mirror::record(core::anomaly_change change, core::anomaly const& a,
         detail::append_command(w.resp, {"PUBLISH", "anomalies", json});
         w.commands = 3;
         w.what = "anomaly opened";
+        impl_->mirrored.insert_or_assign(a.id, std::string{json});
+        impl_->push(std::move(w));
     } else {
-        auto const prefix = "{\"id\":" + std::to_string(a.id) + ",";
-        detail::append_command(w.resp,
-                               {"EVAL", replace_script, "1", "anomaly_history", prefix, json});
-        w.commands = 1;
-        w.what = change == core::anomaly_change::closed ? "anomaly closed" : "anomaly updated";
-        w.anomaly_id = a.id;
+        impl_->push_update(change, a, json);
     }
-    impl_->push(std::move(w));
 }
 
 void redis_mirror::record(store::summary const& s)

@@ -101,3 +101,15 @@ pass "a garbage line and a torn last line are skipped with warnings (journal had
 
 stop_wtfd
 expect_priority_prefixes
+
+# A state dir that cannot be created: logged, shown in /status, and wtfd keeps working.
+touch "$work/not-a-dir"
+WTFD_STATE_DIR="$work/not-a-dir/state" start_wtfd
+wait_for 5 /status '.journal.healthy == false and (.journal.message | test("^Journal error: "))'
+post_json /readings "{\"sensor_id\": \"wtf-pipe-6\", \"temperature\": 52.0}"
+expect_status 200
+http GET /anomalies
+expect_json 'length == 1 and .[0].sensor_id == "wtf-pipe-6"' "ingest goes on without a journal"
+grep -q '^<3>journal: ' "$work/stderr" || fail "the journal failure is not logged as an error"
+pass "an unusable state dir is reported in /status and the log; the daemon keeps running"
+stop_wtfd

@@ -11,6 +11,7 @@
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -214,6 +215,42 @@ TEST_CASE("a closed anomaly replaces its entry in anomaly_history in place", "[c
     };
     run_beside(ioc, m.run(), body());
     CHECK(m.status().command_errors == 0);
+}
+
+TEST_CASE("an entry pushed before a restart is still found and replaced when it closes",
+          "[component][mirror]")
+{
+    test::redis_server server;
+    asio::io_context ioc;
+    auto settings = settings_for(server);
+    // Two mirrors in turn: the first pushes, the second (wtfd after a restart) knows nothing
+    // of what the first wrote and must find the entry by its id.
+    mirror::redis_mirror before{ioc.get_executor(), settings, {}};
+    mirror::redis_mirror after{ioc.get_executor(), settings, {}};
+
+    auto body = [&]() -> asio::awaitable<void> {
+        auto const first = open(before, 1);
+        auto const second = open(before, 2);
+        while (before.status().written < 2) co_await pause(10ms);
+        auto closed = spike(1, 41.0);
+        closed.ended_at = closed.detected_at + 5s;
+        closed.duration_seconds = 5.0;
+        auto const closed_json = json_of(closed);
+        after.record(core::anomaly_change::closed, closed, closed_json);
+        while (after.status().written < 1) co_await pause(10ms);
+
+        detail::resp_connection client{co_await asio::this_coro::executor};
+        co_await open_client(client, settings);
+        auto const list = co_await ask(client, lrange_anomalies);
+        CHECK(texts(list) == std::vector<std::string>{second, closed_json});
+    };
+    asio::cancellation_signal stop_before;
+    asio::co_spawn(ioc, before.run(),
+                   asio::bind_cancellation_slot(stop_before.slot(), asio::detached));
+    run_beside(ioc, after.run(), body());
+    stop_before.emit(asio::cancellation_type::terminal);
+    ioc.run_for(1s);
+    CHECK(after.status().command_errors == 0);
 }
 
 TEST_CASE("an update for an entry already trimmed away changes nothing and is no error",
