@@ -5,7 +5,7 @@
 WTF_BUILD_PACKAGES=(
     cmake ninja-build g++ pkg-config ccache
     libboost1.81-all-dev libboost-json1.81-dev libboost-url1.81-dev
-    libtomlplusplus-dev catch2 libssl-dev libhiredis-dev
+    libtomlplusplus-dev catch2 libssl-dev libhiredis-dev libsystemd-dev
 )
 
 # Installs every named package that is not installed yet, saying which.

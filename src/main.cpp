@@ -5,6 +5,7 @@
 #include <wtf/config/config.hpp>
 #include <wtf/core/json_writer.hpp>
 #include <wtf/core/version.hpp>
+#include <wtf/daemon/notify.hpp>
 #include <wtf/daemon/tasks.hpp>
 #include <wtf/detect/detector.hpp>
 #include <wtf/ingest/generator.hpp>
@@ -25,6 +26,7 @@
 #include <boost/system/system_error.hpp>
 
 #include <chrono>
+#include <cmath>
 #include <exception>
 #include <functional>
 #include <iostream>
@@ -154,6 +156,39 @@ std::vector<core::anomaly> restore_history(store::settings const& s, store::hist
     return interrupted;
 }
 
+// systemd's one-line STATUS=: "3 sensors, 1.5 readings/s, 0 active anomalies", and what is
+// wrong with the journal or Redis, if anything. Readings per second are over the time since
+// the previous line.
+std::function<std::string()> status_line(ingest::pipeline const& pipeline,
+                                         store::history const& history,
+                                         std::optional<store::journal> const& journal,
+                                         std::optional<mirror::redis_mirror> const& redis)
+{
+    struct sample {
+        std::uint64_t readings = 0;
+        std::chrono::steady_clock::time_point at = std::chrono::steady_clock::now();
+    };
+    auto accepted = [&pipeline] {
+        std::uint64_t n = 0;
+        for (auto count : pipeline.stats().accepted_by_source) n += count;
+        return n;
+    };
+    return [&, accepted, last = sample{}]() mutable {
+        sample const now_sample{accepted(), std::chrono::steady_clock::now()};
+        double const seconds =
+            std::chrono::duration<double>(now_sample.at - last.at).count();
+        double const rate =
+            seconds > 0 ? static_cast<double>(now_sample.readings - last.readings) / seconds : 0;
+        last = now_sample;
+        std::string line = std::to_string(pipeline.detector().sensor_count()) + " sensors, ";
+        core::append_json_number(line, std::round(rate * 10.0) / 10.0);
+        line += " readings/s, " + std::to_string(history.active_anomalies()) + " active anomalies";
+        if (journal && !journal->status().healthy) line += ", " + journal->status().message;
+        if (redis && !redis->status().connected) line += ", " + redis->status().message;
+        return line;
+    };
+}
+
 // Logs a task's escaping exception: that is a bug, so the daemon stops and exits non-zero,
 // letting systemd's Restart=on-failure act.
 struct task_guard {
@@ -257,6 +292,9 @@ int run(config::daemon_config const& cfg, options const& o)
         return exit_config;
     }
     log::notice("api") << "listening address=" << cfg.api.listen_host << ':' << server.port();
+    daemon::notifier notifier;
+    auto const describe_state = status_line(pipeline, history, journal, redis);
+    notifier.ready(describe_state());
 
     int exit_code = 0;
     asio::cancellation_signal stop_generator;
@@ -265,6 +303,7 @@ int run(config::daemon_config const& cfg, options const& o)
     asio::cancellation_signal stop_journal;
     asio::cancellation_signal stop_redis;
     asio::cancellation_signal stop_redis_ingest;
+    asio::cancellation_signal stop_notifier;
 
     if (cfg.generator.enabled) {
         auto feed = [&pipeline](core::reading const& r) {
@@ -299,6 +338,9 @@ int run(config::daemon_config const& cfg, options const& o)
                                                     task_guard{"redis-ingest", &exit_code, &ioc}));
     }
     asio::co_spawn(ioc, server.run(), task_guard{"api", &exit_code, &ioc});
+    asio::co_spawn(ioc, daemon::run_notifier(notifier, std::chrono::seconds{10}, describe_state),
+                   asio::bind_cancellation_slot(stop_notifier.slot(),
+                                                task_guard{"notifier", &exit_code, &ioc}));
 
     // After a stop signal the loop runs out of work once every connection has closed, and run()
     // returns on its own; a connection still open after the grace period is cut.
@@ -323,6 +365,8 @@ int run(config::daemon_config const& cfg, options const& o)
             return;
         }
         log::notice("daemon") << "stopping";
+        notifier.stopping();
+        stop_notifier.emit(asio::cancellation_type::terminal);
         server.stop();
         stop_generator.emit(asio::cancellation_type::terminal);
         stop_redis_ingest.emit(asio::cancellation_type::terminal);
