@@ -8,6 +8,11 @@ WTF_BUILD_PACKAGES=(
     libtomlplusplus-dev catch2 libssl-dev libhiredis-dev libsystemd-dev
 )
 
+# Packaging (scripts/package, and the "package: deb" test): dpkg-dev's dpkg-shlibdeps works out the
+# .deb's Depends; systemd brings the pkg-config file naming the unit directory (/lib/systemd/system)
+# and systemd-analyze, which checks the unit without systemd running.
+WTF_PACKAGE_TOOLS=(dpkg-dev systemd)
+
 # Installs every named package that is not installed yet, saying which.
 wtf_ensure_packages() {
     local missing=()
