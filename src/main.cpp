@@ -27,6 +27,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <deque>
 #include <exception>
 #include <functional>
 #include <iostream>
@@ -101,22 +102,52 @@ std::variant<options, int> parse_arguments(int argc, char** argv)
     return o;
 }
 
-std::variant<config::daemon_config, int> load_config(options const& o)
+// The file (or the embedded defaults), the environment and --listen, as at start-up and at
+// every reload; on failure every problem, each naming its file, key and line.
+std::variant<config::daemon_config, std::vector<std::string>> read_config(options const& o)
 {
     auto const env = config::process_environment();
     auto loaded = o.config_path ? config::load(*o.config_path, env) : config::defaults(env);
     if (auto* errors = std::get_if<std::vector<config::error>>(&loaded)) {
-        for (auto const& e : *errors) std::cerr << "wtfd: " << config::to_string(e) << '\n';
-        return exit_config;
+        std::vector<std::string> problems;
+        for (auto const& e : *errors) problems.push_back(config::to_string(e));
+        return problems;
     }
     auto cfg = std::get<config::daemon_config>(std::move(loaded));
     if (o.listen) {
-        if (auto problem = config::apply_listen(cfg.api, *o.listen)) {
-            std::cerr << "wtfd: --listen " << *o.listen << ": " << *problem << '\n';
-            return exit_config;
-        }
+        if (auto problem = config::apply_listen(cfg.api, *o.listen))
+            return std::vector<std::string>{"--listen " + *o.listen + ": " + *problem};
     }
     return cfg;
+}
+
+std::variant<config::daemon_config, int> load_config(options const& o)
+{
+    auto loaded = read_config(o);
+    if (auto* problems = std::get_if<std::vector<std::string>>(&loaded)) {
+        for (auto const& p : *problems) std::cerr << "wtfd: " << p << '\n';
+        return exit_config;
+    }
+    return std::get<config::daemon_config>(std::move(loaded));
+}
+
+std::vector<summarize::parameter_info> parameters_of(detect::settings const& d)
+{
+    std::vector<summarize::parameter_info> out;
+    for (auto const& p : d.parameters) out.push_back({p.name, p.unit, p.normal, p.spike});
+    return out;
+}
+
+// Settings a reload cannot change while wtfd runs: says which ones changed.
+void warn_restart_only(config::daemon_config const& running, config::daemon_config const& next)
+{
+    auto warn = [](std::string_view what) {
+        log::warning("config") << "change needs a restart to take effect settings=" << what;
+    };
+    // server.apply() reports a new listen address itself.
+    if (next.llm != running.llm) warn("[llm]");
+    if (next.redis != running.redis) warn("[redis]");
+    if (next.storage != running.storage) warn("[storage]");
 }
 
 std::string describe(config::daemon_config const& c, options const& o)
@@ -265,17 +296,20 @@ int run(config::daemon_config const& cfg, options const& o)
             return exit_config;
         }
     }
-    std::vector<summarize::parameter_info> parameters;
-    for (auto const& p : cfg.detect.parameters)
-        parameters.push_back({p.name, p.unit, p.normal, p.spike});
-    summarize::summarizer summarizer{cfg.summary, cfg.llm,     std::move(parameters),
+    summarize::summarizer summarizer{cfg.summary, cfg.llm, parameters_of(cfg.detect),
                                      history,     llm ? &*llm : nullptr, started};
     history.subscribe(
         [&summarizer](core::anomaly_change change, core::anomaly const& a, std::string_view) {
             summarizer.note(change, a);
         });
+    // Counted from now on: the anomalies a journal restored are not counted again.
+    api::metrics metrics;
+    history.subscribe([&metrics](core::anomaly_change change, core::anomaly const& a,
+                                 std::string_view) { metrics.record(change, a); });
+    history.subscribe_summaries([&metrics](store::summary const& s) { metrics.record(s); });
 
     api::services services{pipeline, history, started};
+    services.metrics = &metrics;
     services.llm = &summarizer.status();
     services.journal = journal ? &journal->status() : nullptr;
     services.redis = redis ? &redis->status() : nullptr;
@@ -297,7 +331,11 @@ int run(config::daemon_config const& cfg, options const& o)
     notifier.ready(describe_state());
 
     int exit_code = 0;
-    asio::cancellation_signal stop_generator;
+    // What a reload changes; `cfg` stays the start-up configuration.
+    config::daemon_config current = cfg;
+    // A reload replaces the generator task: each one gets its own signal, kept until run()
+    // ends, so a task finishing late never touches its successor's slot.
+    std::deque<asio::cancellation_signal> generator_signals;
     asio::cancellation_signal stop_ticker;
     asio::cancellation_signal stop_summarizer;
     asio::cancellation_signal stop_journal;
@@ -305,18 +343,26 @@ int run(config::daemon_config const& cfg, options const& o)
     asio::cancellation_signal stop_redis_ingest;
     asio::cancellation_signal stop_notifier;
 
-    if (cfg.generator.enabled) {
-        auto feed = [&pipeline](core::reading const& r) {
-            pipeline.ingest(std::span{&r, 1}, core::source::generator, core::now());
-        };
+    auto feed = [&pipeline](core::reading const& r) {
+        pipeline.ingest(std::span{&r, 1}, core::source::generator, core::now());
+    };
+    auto start_generator = [&] {
+        if (!current.generator.enabled) return;
+        auto& stop = generator_signals.emplace_back();
         asio::co_spawn(ioc,
-                       ingest::run_generator(cfg.generator,
-                                             ingest::generated_parameters(cfg.detect), feed),
-                       asio::bind_cancellation_slot(stop_generator.slot(),
+                       ingest::run_generator(current.generator,
+                                             ingest::generated_parameters(current.detect), feed),
+                       asio::bind_cancellation_slot(stop.slot(),
                                                     task_guard{"generator", &exit_code, &ioc}));
-    }
+    };
+    auto stop_generator = [&] {
+        if (!generator_signals.empty())
+            generator_signals.back().emit(asio::cancellation_type::terminal);
+    };
+    start_generator();
     auto tick = [&pipeline](core::timestamp now) { pipeline.advance(now); };
-    asio::co_spawn(ioc, daemon::run_ticker(daemon::tick_period(cfg.detect.dropout_gap), tick),
+    auto tick_every = [&current] { return daemon::tick_period(current.detect.dropout_gap); };
+    asio::co_spawn(ioc, daemon::run_ticker(tick_every, tick),
                    asio::bind_cancellation_slot(stop_ticker.slot(),
                                                 task_guard{"ticker", &exit_code, &ioc}));
     asio::co_spawn(ioc, summarizer.run(),
@@ -358,17 +404,51 @@ int run(config::daemon_config const& cfg, options const& o)
         drain.expires_after(std::chrono::milliseconds{10});
         drain.async_wait(drain_check);
     };
+    // SIGHUP: the file and the environment are read again. Thresholds, durations, parameters,
+    // [api] limits and tokens, [generator], [summary] and the log level apply at once, keeping
+    // detector state, history and connections; an invalid file changes nothing.
+    auto reload = [&] {
+        notifier.reloading();
+        auto loaded = read_config(o);
+        if (auto* problems = std::get_if<std::vector<std::string>>(&loaded)) {
+            for (auto const& p : *problems) log::error("config") << "reload refused: " << p;
+            log::error("config") << "reload refused, the running configuration stays errors="
+                                 << problems->size();
+            notifier.ready(describe_state());
+            return;
+        }
+        auto next = std::get<config::daemon_config>(std::move(loaded));
+        warn_restart_only(current, next);
+        log::set_level(next.log.level);
+        detector.apply(next.detect);
+        pipeline.set_limits({next.api.max_clock_skew, next.detect.max_sensors});
+        server.apply(next.api);
+        summarizer.apply(next.summary, parameters_of(next.detect));
+        bool const generator_changed = next.generator != current.generator ||
+                                       next.detect.parameters != current.detect.parameters;
+        current = std::move(next);
+        if (generator_changed) {
+            stop_generator();
+            start_generator();
+        }
+        log::notice("config") << "configuration reloaded config="
+                              << (o.config_path ? *o.config_path : "(embedded defaults)")
+                              << " generator="
+                              << (!generator_changed          ? "unchanged"
+                                  : current.generator.enabled ? "restarted"
+                                                              : "off");
+        notifier.ready(describe_state());
+    };
     auto on_signal = [&](daemon::signal_action action) {
         if (action == daemon::signal_action::reload) {
-            log::warning("daemon") << "SIGHUP ignored: live reload is not built yet, restart "
-                                      "wtfd to apply a changed configuration";
+            reload();
             return;
         }
         log::notice("daemon") << "stopping";
         notifier.stopping();
         stop_notifier.emit(asio::cancellation_type::terminal);
         server.stop();
-        stop_generator.emit(asio::cancellation_type::terminal);
+        stop_generator();
         stop_redis_ingest.emit(asio::cancellation_type::terminal);
         stop_ticker.emit(asio::cancellation_type::terminal);
         stop_summarizer.emit(asio::cancellation_type::terminal);

@@ -27,7 +27,7 @@ shared_text share(std::string&& text)
     return std::make_shared<std::string const>(std::move(text));
 }
 
-response ok(shared_text body) { return {200, std::move(body), {}, {}}; }
+response ok(shared_text body) { return {200, std::move(body), {}, {}, "application/json"}; }
 
 // The one mapping from wtfd's error codes to HTTP statuses.
 unsigned status_for(errc e) noexcept
@@ -93,7 +93,7 @@ response error_response(unsigned status, std::string_view detail)
     w.begin_object();
     w.member("detail", detail);
     w.end_object();
-    return {status, share(std::move(out)), {}, {}};
+    return {status, share(std::move(out)), {}, {}, "application/json"};
 }
 
 router::router(settings const& s, services svc) : settings_{s}, svc_{svc} {}
@@ -114,7 +114,7 @@ response router::handle(request const& req, core::timestamp now, ingest::batch& 
             std::string_view allow; // every verb of this path, for 405
             handler run;
         };
-        static constexpr std::array<route, 4> routes{{
+        static constexpr std::array<route, 5> routes{{
             {"/anomalies", method::get, "GET, HEAD",
              [](router& r, request const& q, boost::urls::url_view const&, core::timestamp,
                 ingest::batch&) { return r.get_anomalies(q); }},
@@ -124,6 +124,9 @@ response router::handle(request const& req, core::timestamp now, ingest::batch& 
             {"/status", method::get, "GET, HEAD",
              [](router& r, request const&, boost::urls::url_view const&, core::timestamp t,
                 ingest::batch&) { return r.get_status(t); }},
+            {"/metrics", method::get, "GET, HEAD",
+             [](router& r, request const&, boost::urls::url_view const&, core::timestamp t,
+                ingest::batch&) { return r.get_metrics(t); }},
             {"/readings", method::post, "POST",
              [](router& r, request const& q, boost::urls::url_view const&, core::timestamp t,
                 ingest::batch& b) { return r.post_readings(q, t, b); }},
@@ -372,6 +375,25 @@ response router::get_status(core::timestamp now)
     return ok(status_.body);
 }
 
+response router::get_metrics(core::timestamp now)
+{
+    std::string out;
+    out.reserve(metrics_size_ + 512);
+    append_metrics(out, {
+        .pipeline = svc_.pipeline,
+        .history = svc_.history,
+        .started_at = svc_.started_at,
+        .now = now,
+        .counters = svc_.metrics,
+        .llm = svc_.llm,
+        .journal = svc_.journal,
+        .redis = svc_.redis,
+        .resident_bytes = resident_memory_bytes(),
+    });
+    metrics_size_ = out.size();
+    return {200, share(std::move(out)), {}, {}, "text/plain; version=0.0.4; charset=utf-8"};
+}
+
 response router::post_readings(request const& req, core::timestamp now, ingest::batch& scratch)
 {
     if (req.body.size() > settings_.max_body_bytes) {
@@ -382,7 +404,7 @@ response router::post_readings(request const& req, core::timestamp now, ingest::
     limits.max_readings = settings_.max_readings_per_request;
     if (auto problem = ingest::parse_readings(req.body, detail::is_ndjson(req.content_type), now,
                                               limits, scratch)) {
-        svc_.pipeline.count_rejected_batch();
+        svc_.pipeline.count_rejected_batch(problem->code);
         return error_response(status_for(problem->code), problem->detail);
     }
     auto result = svc_.pipeline.ingest(scratch.readings(), core::source::http, now);

@@ -61,13 +61,14 @@ struct connection;
 // outlives the server object (its frame destroyed later by the io_context) still finds it.
 struct state {
     state(asio::any_io_executor ex, settings const& s, services svc)
-        : cfg{s}, routes{s, svc}, acceptor{std::move(ex)},
+        : cfg{s}, routes{s, svc}, counters{svc.metrics}, acceptor{std::move(ex)},
           server_header{"wtfd/" + std::string{core::version()}}
     {
     }
 
     settings cfg;
     router routes;
+    api::metrics* counters; // null: requests are not counted
     tcp::acceptor acceptor;
     std::string server_header;
     std::list<connection*> connections; // live sessions, for stop() and the connection limit
@@ -149,7 +150,7 @@ asio::awaitable<beast::error_code> write_response(connection& c, response const&
     res.result(r.status);
     res.version(version);
     res.set(http::field::server, st.server_header);
-    res.set(http::field::content_type, "application/json");
+    res.set(http::field::content_type, r.content_type);
     if (!r.allow.empty()) res.set(http::field::allow, r.allow);
     if (!r.www_authenticate.empty()) res.set(http::field::www_authenticate, r.www_authenticate);
     res.keep_alive(keep_alive);
@@ -226,6 +227,8 @@ asio::awaitable<void> session(std::unique_ptr<connection> c)
         }
         if (ec) {
             if (auto r = refusal(ec, st.cfg); r && !st.aborted) {
+                if (st.counters)
+                    st.counters->record_refusal(route_of(view(parser.get().target())), r->status);
                 if (!co_await write_response(*c, *r, 11, false, false)) co_await linger(*c);
             }
             break;
@@ -240,7 +243,12 @@ asio::awaitable<void> session(std::unique_ptr<connection> c)
             .authorization = view(req[http::field::authorization]),
             .body = req.body(),
         };
+        auto const started = std::chrono::steady_clock::now();
         response const out = st.routes.handle(in, core::now(), c->scratch);
+        if (st.counters) {
+            st.counters->record_request(route_of(in.target), out.status,
+                                        std::chrono::steady_clock::now() - started);
+        }
         if (log::enabled(log::level::debug)) {
             log::debug("api") << "request method=" << view(req.method_string())
                               << " target=" << in.target.substr(0, 200) << " status=" << out.status;

@@ -8,6 +8,8 @@
 
 #include <cstdint>
 #include <cstdlib>
+#include <ctime>
+#include <string>
 
 namespace wtf::daemon {
 
@@ -41,6 +43,15 @@ std::string status_field(std::string_view status)
 } // namespace
 
 void notifier::ready(std::string_view status) { send("READY=1\n" + status_field(status)); }
+
+void notifier::reloading()
+{
+    timespec now{};
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    auto const usec = static_cast<std::uint64_t>(now.tv_sec) * 1'000'000u +
+                      static_cast<std::uint64_t>(now.tv_nsec) / 1'000u;
+    send("RELOADING=1\nMONOTONIC_USEC=" + std::to_string(usec) + "\nSTATUS=reloading");
+}
 
 void notifier::status(std::string_view status) { send(status_field(status)); }
 

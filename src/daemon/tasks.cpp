@@ -18,11 +18,14 @@ std::chrono::milliseconds tick_period(std::chrono::milliseconds dropout_gap) noe
     return std::clamp(dropout_gap / 10, milliseconds{20}, milliseconds{500});
 }
 
-asio::awaitable<void> run_ticker(std::chrono::milliseconds period,
+asio::awaitable<void> run_ticker(std::function<std::chrono::milliseconds()> period,
                                  std::function<void(core::timestamp)> tick)
 {
-    core::periodic schedule{co_await asio::this_coro::executor, period};
-    while (co_await schedule.next()) tick(core::now());
+    core::periodic schedule{co_await asio::this_coro::executor, period()};
+    while (co_await schedule.next()) {
+        tick(core::now());
+        schedule.set_period(period());
+    }
 }
 
 asio::awaitable<void> run_signals(std::function<void(signal_action)> on_signal)

@@ -32,7 +32,7 @@ pipeline::ingest(std::span<core::reading const> readings, core::source from, cor
     for (std::size_t i = 0; i < readings.size(); ++i) {
         auto const& r = readings[i];
         if (r.time > latest_allowed) {
-            ++stats_.rejected_batches;
+            count(rejection::clock_skew);
             return invalid_item(i, "field 'timestamp' is " +
                                        std::to_string(static_cast<long long>(
                                            core::seconds_between(now, r.time))) +
@@ -41,7 +41,7 @@ pipeline::ingest(std::span<core::reading const> readings, core::source from, cor
         }
         if (!detector_.knows(r.sensor_id) && new_sensors_.insert(r.sensor_id).second &&
             detector_.sensor_count() + new_sensors_.size() > limits_.max_sensors) {
-            ++stats_.rejected_batches;
+            count(rejection::too_many_sensors);
             return invalid_item(i, "sensor '" + std::string{r.sensor_id} +
                                        "' would exceed detect.max_sensors = " +
                                        std::to_string(limits_.max_sensors));

@@ -83,7 +83,7 @@ void redis_ingest::impl::on_message(std::string_view payload)
     ++version;
     auto const now = core::now();
     if (auto problem = ingest::parse_readings(payload, false, now, limits, batch)) {
-        pipeline.count_rejected_batch();
+        pipeline.count_rejected_batch(problem->code);
         reject(problem->detail);
         return;
     }

@@ -99,7 +99,16 @@ asio::awaitable<void> summarizer::run()
     // A summary that overruns its interval delays the next one (the schedule restarts from
     // now): at most one LLM request is ever in flight.
     core::periodic schedule{co_await asio::this_coro::executor, settings_.interval};
-    while (co_await schedule.next()) co_await summarize_now(core::now());
+    while (co_await schedule.next()) {
+        co_await summarize_now(core::now());
+        schedule.set_period(settings_.interval);
+    }
+}
+
+void summarizer::apply(settings const& s, std::vector<parameter_info> params)
+{
+    settings_ = s;
+    params_ = std::move(params);
 }
 
 asio::awaitable<void> summarizer::summarize_now(core::timestamp now)

@@ -3,6 +3,7 @@
 // directly. Responses that do not change between requests (anomalies, summaries, status) are
 // built once per change of the data they show and shared between requests.
 
+#include <wtf/api/metrics.hpp>
 #include <wtf/api/settings.hpp>
 #include <wtf/ingest/parse.hpp>
 #include <wtf/ingest/pipeline.hpp>
@@ -30,9 +31,10 @@ struct request {
 
 struct response {
     unsigned status = 200;
-    std::shared_ptr<std::string const> body; // JSON
+    std::shared_ptr<std::string const> body; // JSON, or text where content_type says so
     std::string_view allow;                  // Allow header for 405
     std::string_view www_authenticate;       // for 401
+    std::string_view content_type = "application/json";
 };
 
 // What the handlers read and write. Lives as long as the server.
@@ -44,6 +46,9 @@ struct services {
     store::journal_status const* journal = nullptr;     // null: storage.journal is off
     mirror::redis_status const* redis = nullptr;         // null: Redis mirroring is off
     mirror::ingest_status const* redis_ingest = nullptr; // null: no Redis ingest
+    // Request, anomaly and LLM-latency counters for /metrics; the server records requests into
+    // it. Null: /metrics leaves those families out.
+    api::metrics* metrics = nullptr;
     // Changes whenever the journal's or Redis' status does; /status is rebuilt when it moves.
     std::function<std::uint64_t()> status_version{};
 };
@@ -69,6 +74,7 @@ private:
     response get_anomalies(request const& req);
     response get_summary(request const& req);
     response get_status(core::timestamp now);
+    response get_metrics(core::timestamp now);
     response post_readings(request const& req, core::timestamp now, ingest::batch& scratch);
 
     settings settings_;
@@ -76,6 +82,7 @@ private:
     cache anomalies_;
     cache summary_;
     cache status_;
+    std::size_t metrics_size_ = 0; // of the last /metrics page, to reserve the next
 };
 
 // {"detail": "..."} with the given status.

@@ -26,6 +26,7 @@ struct band {
     double low = 0.0;
     double high = 0.0;
     bool contains(double v) const noexcept { return v >= low && v <= high; }
+    bool operator==(band const&) const = default;
 };
 
 struct anomaly {

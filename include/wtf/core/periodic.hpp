@@ -28,6 +28,9 @@ public:
     // calling coroutine. Throws boost::system::system_error for any other timer failure.
     boost::asio::awaitable<bool> next();
 
+    // A new period, from the next wait on (a reload); the wait under way keeps its deadline.
+    void set_period(std::chrono::steady_clock::duration period) noexcept { period_ = period; }
+
 private:
     boost::asio::steady_timer timer_;
     std::chrono::steady_clock::duration period_;

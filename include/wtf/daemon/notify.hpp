@@ -26,6 +26,8 @@ public:
     }
 
     void ready(std::string_view status);
+    // RELOADING=1 with MONOTONIC_USEC, as systemd expects; ready() again when done.
+    void reloading();
     void status(std::string_view status);
     void watchdog();
     void stopping();

@@ -11,8 +11,9 @@
 
 namespace wtf::daemon {
 
-// Calls `tick(now)` every `period` (wall clock) until cancelled; returns normally when cancelled.
-boost::asio::awaitable<void> run_ticker(std::chrono::milliseconds period,
+// Calls `tick(now)` every `period()` (wall clock) until cancelled; returns normally when
+// cancelled. The period is asked again after each tick, so a reload can change it.
+boost::asio::awaitable<void> run_ticker(std::function<std::chrono::milliseconds()> period,
                                         std::function<void(core::timestamp)> tick);
 
 // The detector's tick: a tenth of the dropout gap, so a dropout is reported within 10 % of the

@@ -17,6 +17,8 @@ struct parameter_rules {
     core::band spike;                   // outside: spike
     core::band normal;                  // outside for longer than drift_duration: drift
     double clear_margin = 0.5;          // back inside a band by this much before an episode ends
+
+    bool operator==(parameter_rules const&) const = default;
 };
 
 struct settings {

@@ -24,10 +24,15 @@ struct ingest_result {
     std::size_t stale = 0;        // duplicates and out-of-order readings, ignored
 };
 
+// Why a batch was refused whole: the body was not JSON/NDJSON, an item broke the data contract,
+// a timestamp lay beyond max_clock_skew, or the batch would exceed max_sensors.
+enum class rejection { malformed, invalid, clock_skew, too_many_sensors };
+
 struct pipeline_stats {
     std::array<std::uint64_t, 4> accepted_by_source{}; // indexed by core::source
     std::uint64_t stale = 0;
-    std::uint64_t rejected_batches = 0;                 // refused by the parser or the pipeline
+    std::array<std::uint64_t, 4> rejected_by_reason{}; // indexed by rejection
+    std::uint64_t rejected_batches = 0;                 // the sum of rejected_by_reason
 };
 
 class pipeline final : private detect::event_sink {
@@ -45,8 +50,12 @@ public:
     std::variant<ingest_result, problem> ingest(std::span<core::reading const> readings,
                                                 core::source from, core::timestamp now);
 
-    // Counts a batch refused before it reached the pipeline (malformed or invalid body).
-    void count_rejected_batch() noexcept { ++stats_.rejected_batches; ++version_; }
+    // Counts a batch the parser refused before it reached the pipeline: errc::malformed_body
+    // counts as malformed, any other code as invalid.
+    void count_rejected_batch(errc parser_code) noexcept
+    {
+        count(parser_code == errc::malformed_body ? rejection::malformed : rejection::invalid);
+    }
 
     // A clock tick: lets the detector open dropouts.
     void advance(core::timestamp now);
@@ -65,6 +74,12 @@ public:
     store::history const& history() const noexcept { return history_; }
 
 private:
+    void count(rejection why) noexcept
+    {
+        ++stats_.rejected_by_reason[static_cast<std::size_t>(why)];
+        ++stats_.rejected_batches;
+        ++version_;
+    }
     void on_anomaly(core::anomaly_change change, core::anomaly const& a) override;
 
     detect::detector& detector_;

@@ -16,6 +16,8 @@ struct generator_settings {
     double spikes_per_hour = 60.0;           // per sensor: one reading out of the spike band
     double drifts_per_hour = 10.0;           // per sensor: 15-45 s out of the normal band
     double dropouts_per_hour = 4.0;          // per sensor: 10-30 s of silence
+
+    bool operator==(generator_settings const&) const = default;
 };
 
 } // namespace wtf::ingest

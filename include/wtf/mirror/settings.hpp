@@ -23,6 +23,8 @@ struct settings {
     std::chrono::milliseconds max_backoff{30'000}; // reconnect delay doubles up to this
     bool ingest = false;                 // take readings from the ingest channel
     std::string ingest_channel = "sensor-data";
+
+    bool operator==(settings const&) const = default;
 };
 
 } // namespace wtf::mirror

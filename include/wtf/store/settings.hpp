@@ -21,6 +21,8 @@ struct settings {
     bool journal = true;                 // keep the history in state_dir across restarts
     durability fsync = durability::interval;
     std::chrono::milliseconds fsync_interval{1000};
+
+    bool operator==(settings const&) const = default;
 };
 
 } // namespace wtf::store

@@ -26,6 +26,8 @@ struct llm_settings {
     std::size_t max_tokens = 512;
     std::size_t max_response_bytes = 1'048'576;
     std::size_t max_prompt_bytes = 16'384;               // a larger batch is cut, not sent
+
+    bool operator==(llm_settings const&) const = default;
 };
 
 } // namespace wtf::summarize

@@ -41,7 +41,9 @@ public:
     // The batch the next summary would describe, and forgets the noted anomalies.
     batch take_batch(core::timestamp now);
 
-    void apply(settings const& s) { settings_ = s; }
+    // New summary settings and parameter descriptions (SIGHUP); a new interval applies from the
+    // next summary on. What was noted is kept.
+    void apply(settings const& s, std::vector<parameter_info> params);
     llm_status const& status() const noexcept { return status_; }
     std::size_t pending() const noexcept { return pending_.size(); }
 

@@ -1,0 +1,111 @@
+#pragma once
+// GET /metrics in the Prometheus text format 0.0.4: the counters only the API and the history's
+// observers can keep (requests, anomalies opened, LLM latency), and the writer that prints them
+// with what a scrape reads from the other modules' status. Recording never allocates.
+
+#include <wtf/core/anomaly.hpp>
+#include <wtf/ingest/pipeline.hpp>
+#include <wtf/mirror/status.hpp>
+#include <wtf/store/history.hpp>
+#include <wtf/store/journal_status.hpp>
+#include <wtf/summarize/status.hpp>
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <initializer_list>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace wtf::api {
+
+// Cumulative buckets over fixed upper bounds (ascending; +Inf is implied). `bounds` must
+// outlive the histogram. Throws std::invalid_argument for unsorted or more than 15 bounds.
+class histogram {
+public:
+    histogram() = default; // +Inf only
+    explicit histogram(std::span<double const> bounds);
+    void observe(double v) noexcept; // NaN is ignored
+    std::span<double const> bounds() const noexcept { return bounds_; }
+    // Observations <= bounds()[i]; i == bounds().size() is the +Inf bucket, equal to count().
+    std::uint64_t cumulative(std::size_t i) const noexcept;
+    std::uint64_t count() const noexcept { return count_; }
+    double sum() const noexcept { return sum_; }
+
+private:
+    std::span<double const> bounds_;
+    std::array<std::uint64_t, 16> buckets_{}; // per bucket, not cumulative
+    std::uint64_t count_ = 0;
+    double sum_ = 0.0;
+};
+
+// The label of a request's path: the routes wtfd serves, and "other" for the rest.
+enum class http_route { anomalies, summary, status, readings, metrics, other };
+http_route route_of(std::string_view target) noexcept; // "/anomalies?limit=5" -> anomalies
+std::string_view to_string(http_route r) noexcept;     // "/anomalies", ..., "other"
+
+struct scrape;
+
+class metrics {
+public:
+    metrics();
+    // A response from the router and the time handle() took.
+    void record_request(http_route r, unsigned status, std::chrono::nanoseconds took) noexcept;
+    // A request refused before it reached the router (413, 431): counted, not timed.
+    void record_refusal(http_route r, unsigned status) noexcept;
+    // History observers: anomalies counted when opened; the LLM latency of each summary made
+    // by the LLM or after a request to it (latency > 0).
+    void record(core::anomaly_change change, core::anomaly const& a) noexcept;
+    void record(store::summary const& s) noexcept;
+
+private:
+    friend void append_metrics(std::string& out, scrape const& s);
+    static constexpr std::size_t route_count = 6;
+    static constexpr std::size_t status_slots = 11; // the statuses wtfd sends, then "other"
+
+    std::array<std::array<std::uint64_t, status_slots>, route_count> requests_{};
+    std::array<histogram, route_count> request_seconds_;
+    std::array<std::uint64_t, 9> opened_{}; // by type * 3 + severity
+    histogram llm_seconds_;
+};
+
+// Appends samples and their # HELP / # TYPE lines; names are trusted, label values escaped.
+class exposition {
+public:
+    struct label {
+        std::string_view name;
+        std::string_view value;
+    };
+    explicit exposition(std::string& out) noexcept : out_{out} {}
+    void family(std::string_view name, std::string_view type, std::string_view help);
+    void sample(std::string_view name, std::initializer_list<label> labels, std::uint64_t v);
+    void sample(std::string_view name, std::initializer_list<label> labels, double v);
+    // name_bucket{labels, le="..."} for every bound and +Inf, then name_sum and name_count.
+    void samples(std::string_view name, std::initializer_list<label> labels, histogram const& h);
+
+private:
+    void series(std::string_view name, std::string_view suffix,
+                std::initializer_list<label> labels, label const* extra);
+    std::string& out_;
+};
+
+// Everything one scrape shows; null pointers leave their families out.
+struct scrape {
+    ingest::pipeline const& pipeline;
+    store::history const& history;
+    core::timestamp started_at;
+    core::timestamp now;
+    metrics const* counters = nullptr;
+    summarize::llm_status const* llm = nullptr;
+    store::journal_status const* journal = nullptr;
+    mirror::redis_status const* redis = nullptr;
+    std::optional<std::uint64_t> resident_bytes; // absent: not measured
+};
+void append_metrics(std::string& out, scrape const& s);
+
+// /proc/self/statm's resident pages times the page size; nullopt where it cannot be read.
+std::optional<std::uint64_t> resident_memory_bytes() noexcept;
+
+} // namespace wtf::api
