@@ -1,5 +1,7 @@
 #include <wtf/api/router.hpp>
 
+#include "api/detail/docs_page.hpp"
+#include "api/detail/openapi.hpp"
 #include "api/detail/query.hpp"
 
 #include <wtf/core/json_writer.hpp>
@@ -27,7 +29,7 @@ shared_text share(std::string&& text)
     return std::make_shared<std::string const>(std::move(text));
 }
 
-response ok(shared_text body) { return {200, std::move(body), {}, {}, "application/json"}; }
+response ok(shared_text body) { return {200, std::move(body), {}, {}, "application/json", {}}; }
 
 // The one mapping from wtfd's error codes to HTTP statuses.
 unsigned status_for(errc e) noexcept
@@ -78,6 +80,13 @@ std::string one_decimal(double v)
 // Logged targets come from the client: keep them short.
 std::string_view for_log(std::string_view text) noexcept { return text.substr(0, 200); }
 
+constexpr std::size_t route_count = 7;
+
+// The docs page's own inline script and style, and fetches back to wtfd; nothing else loads.
+constexpr std::string_view docs_policy =
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'unsafe-inline'; "
+    "connect-src 'self'";
+
 constexpr auto healthy_within = std::chrono::seconds{60};
 constexpr auto status_max_age = std::chrono::seconds{1};
 constexpr std::array sources{core::source::generator, core::source::http, core::source::redis,
@@ -93,10 +102,64 @@ response error_response(unsigned status, std::string_view detail)
     w.begin_object();
     w.member("detail", detail);
     w.end_object();
-    return {status, share(std::move(out)), {}, {}, "application/json"};
+    return {status, share(std::move(out)), {}, {}, "application/json", {}};
 }
 
-router::router(settings const& s, services svc) : settings_{s}, svc_{svc} {}
+router::router(settings const& s, services svc)
+    : settings_{s},
+      svc_{svc},
+      openapi_{share(std::string{detail::openapi_json()})},
+      docs_{share(std::string{detail::docs_page()})}
+{
+}
+
+struct router::route {
+    endpoint ep;
+    std::string_view allow; // every verb of this path, for 405
+    response (*run)(router&, request const&, boost::urls::url_view const&, core::timestamp,
+                    ingest::batch&);
+};
+
+std::span<router::route const> router::routes() noexcept
+{
+    static constexpr std::array<route, route_count> table{{
+        {{"/anomalies", method::get, false}, "GET, HEAD",
+         [](router& r, request const& q, boost::urls::url_view const&, core::timestamp,
+            ingest::batch&) { return r.get_anomalies(q); }},
+        {{"/summary", method::get, false}, "GET, HEAD",
+         [](router& r, request const& q, boost::urls::url_view const&, core::timestamp,
+            ingest::batch&) { return r.get_summary(q); }},
+        {{"/status", method::get, false}, "GET, HEAD",
+         [](router& r, request const&, boost::urls::url_view const&, core::timestamp t,
+            ingest::batch&) { return r.get_status(t); }},
+        {{"/metrics", method::get, false}, "GET, HEAD",
+         [](router& r, request const&, boost::urls::url_view const&, core::timestamp t,
+            ingest::batch&) { return r.get_metrics(t); }},
+        {{"/readings", method::post, false}, "POST",
+         [](router& r, request const& q, boost::urls::url_view const&, core::timestamp t,
+            ingest::batch& b) { return r.post_readings(q, t, b); }},
+        {{"/openapi.json", method::get, true}, "GET, HEAD",
+         [](router& r, request const&, boost::urls::url_view const&, core::timestamp,
+            ingest::batch&) { return ok(r.openapi_); }},
+        {{"/docs", method::get, true}, "GET, HEAD",
+         [](router& r, request const&, boost::urls::url_view const&, core::timestamp,
+            ingest::batch&) {
+             return response{200, r.docs_, {}, {}, "text/html; charset=utf-8", docs_policy};
+         }},
+    }};
+    return table;
+}
+
+std::span<router::endpoint const> router::endpoints() noexcept
+{
+    static auto const list = [] {
+        std::array<endpoint, route_count> out{};
+        auto const table = routes();
+        for (std::size_t i = 0; i < out.size(); ++i) out[i] = table[i].ep;
+        return out;
+    }();
+    return list;
+}
 
 void router::apply(settings const& s) { settings_ = s; }
 
@@ -106,40 +169,15 @@ response router::handle(request const& req, core::timestamp now, ingest::batch& 
         auto const url = boost::urls::parse_origin_form(req.target);
         if (!url) return error_response(400, "malformed request target");
 
-        using handler = response (*)(router&, request const&, boost::urls::url_view const&,
-                                     core::timestamp, ingest::batch&);
-        struct route {
-            std::string_view path;
-            api::method verb;
-            std::string_view allow; // every verb of this path, for 405
-            handler run;
-        };
-        static constexpr std::array<route, 5> routes{{
-            {"/anomalies", method::get, "GET, HEAD",
-             [](router& r, request const& q, boost::urls::url_view const&, core::timestamp,
-                ingest::batch&) { return r.get_anomalies(q); }},
-            {"/summary", method::get, "GET, HEAD",
-             [](router& r, request const& q, boost::urls::url_view const&, core::timestamp,
-                ingest::batch&) { return r.get_summary(q); }},
-            {"/status", method::get, "GET, HEAD",
-             [](router& r, request const&, boost::urls::url_view const&, core::timestamp t,
-                ingest::batch&) { return r.get_status(t); }},
-            {"/metrics", method::get, "GET, HEAD",
-             [](router& r, request const&, boost::urls::url_view const&, core::timestamp t,
-                ingest::batch&) { return r.get_metrics(t); }},
-            {"/readings", method::post, "POST",
-             [](router& r, request const& q, boost::urls::url_view const&, core::timestamp t,
-                ingest::batch& b) { return r.post_readings(q, t, b); }},
-        }};
-
         std::string_view const path = url->encoded_path();
         api::method const verb = req.method == method::head ? method::get : req.method;
         std::string_view allow;
-        for (route const& r : routes) {
-            if (r.path != path) continue;
+        for (route const& r : routes()) {
+            if (r.ep.path != path) continue;
             allow = r.allow;
-            if (r.verb != verb) continue;
-            if (!authorized(settings_, req, verb != method::get)) return unauthorized();
+            if (r.ep.verb != verb) continue;
+            if (!r.ep.open && !authorized(settings_, req, verb != method::get))
+                return unauthorized();
             return r.run(*this, req, *url, now, scratch);
         }
         if (allow.empty()) return error_response(404, "Not Found");
@@ -391,7 +429,7 @@ response router::get_metrics(core::timestamp now)
         .resident_bytes = resident_memory_bytes(),
     });
     metrics_size_ = out.size();
-    return {200, share(std::move(out)), {}, {}, "text/plain; version=0.0.4; charset=utf-8"};
+    return {200, share(std::move(out)), {}, {}, "text/plain; version=0.0.4; charset=utf-8", {}};
 }
 
 response router::post_readings(request const& req, core::timestamp now, ingest::batch& scratch)

@@ -153,6 +153,8 @@ asio::awaitable<beast::error_code> write_response(connection& c, response const&
     res.set(http::field::content_type, r.content_type);
     if (!r.allow.empty()) res.set(http::field::allow, r.allow);
     if (!r.www_authenticate.empty()) res.set(http::field::www_authenticate, r.www_authenticate);
+    if (!r.content_security_policy.empty())
+        res.set("Content-Security-Policy", r.content_security_policy); // no http::field in 1.81
     res.keep_alive(keep_alive);
     res.content_length(detail::shared_body::size(r.body));
     if (!head) res.body() = r.body; // HEAD: the GET body's length, no body

@@ -14,6 +14,7 @@
 
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -35,6 +36,7 @@ struct response {
     std::string_view allow;                  // Allow header for 405
     std::string_view www_authenticate;       // for 401
     std::string_view content_type = "application/json";
+    std::string_view content_security_policy; // for the HTML of /docs
 };
 
 // What the handlers read and write. Lives as long as the server.
@@ -63,7 +65,19 @@ public:
 
     void apply(settings const& s); // tokens and limits (SIGHUP)
 
+    // Every path and method handle() serves (GET implies HEAD), in table order. `open`: served
+    // without the read token (the API description and its page hold no plant data).
+    struct endpoint {
+        std::string_view path;
+        api::method verb;
+        bool open;
+    };
+    static std::span<endpoint const> endpoints() noexcept;
+
 private:
+    struct route;
+    static std::span<route const> routes() noexcept;
+
     struct cache {
         std::uint64_t version = ~std::uint64_t{0};
         std::string key;
@@ -83,6 +97,8 @@ private:
     cache summary_;
     cache status_;
     std::size_t metrics_size_ = 0; // of the last /metrics page, to reserve the next
+    std::shared_ptr<std::string const> openapi_; // fixed for the life of the process
+    std::shared_ptr<std::string const> docs_;
 };
 
 // {"detail": "..."} with the given status.

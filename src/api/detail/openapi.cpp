@@ -1,0 +1,438 @@
+#include "api/detail/openapi.hpp"
+
+#include <wtf/core/json_writer.hpp>
+#include <wtf/core/version.hpp>
+
+#include <string>
+
+namespace wtf::api::detail {
+namespace {
+
+// Kept by hand next to the code it describes: the route table in router.cpp, the queries in
+// query.cpp, core::append_json (Anomaly), store::append_json (SummaryRecord), get_status
+// (Status). tests/unit/api/openapi_test.cpp checks it lists every route and resolves every $ref.
+constexpr std::string_view document = R"json({
+  "openapi": "3.1.0",
+  "info": {
+    "title": "wtfd",
+    "version": "@VERSION@",
+    "summary": "Water-treatment anomaly daemon: readings in, anomalies and summaries out.",
+    "description": "Every GET path also answers HEAD (same headers, no body). Errors are JSON {\"detail\": \"...\"}. An unknown path is 404; a known path with another method is 405 with an Allow header. Request heads larger than api.max_header_bytes (8 KiB) get 431 and malformed HTTP gets 400, on any path. When api.ingest_token is set, POST needs it as Authorization: Bearer <token>; when api.read_token is set, GET /anomalies, /summary, /status and /metrics need the read token or the ingest token. GET /openapi.json and GET /docs never need a token: they describe the API and hold no plant data."
+  },
+  "servers": [{"url": "/"}],
+  "tags": [
+    {"name": "data", "description": "Readings, anomalies and summaries"},
+    {"name": "operations", "description": "Health and metrics"},
+    {"name": "meta", "description": "This description and its page"}
+  ],
+  "paths": {
+    "/anomalies": {
+      "get": {
+        "tags": ["data"],
+        "operationId": "getAnomalies",
+        "summary": "The newest anomalies, oldest first",
+        "description": "A bare JSON array of the newest `limit` anomalies that match every filter given, oldest first. Each anomaly episode keeps its id while it changes and closes.",
+        "security": [{}, {"readToken": []}, {"ingestToken": []}],
+        "parameters": [
+          {"$ref": "#/components/parameters/AnomalyLimit"},
+          {"$ref": "#/components/parameters/SensorId"},
+          {"$ref": "#/components/parameters/AnomalyType"},
+          {"$ref": "#/components/parameters/Active"}
+        ],
+        "responses": {
+          "200": {
+            "description": "The anomalies, oldest first; [] when none match.",
+            "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Anomaly"}}}}
+          },
+          "400": {"$ref": "#/components/responses/BadRequest"},
+          "401": {"$ref": "#/components/responses/Unauthorized"},
+          "422": {"$ref": "#/components/responses/InvalidQuery"},
+          "431": {"$ref": "#/components/responses/HeadersTooLarge"}
+        }
+      }
+    },
+    "/summary": {
+      "get": {
+        "tags": ["data"],
+        "operationId": "getSummary",
+        "summary": "Summaries of the anomalies, as texts or as full records",
+        "description": "Without `detail`: the seed system's list of texts, oldest first. With `detail=true`: the newest `limit` full records, oldest first, saying how each was made (LLM or wtfd's own fallback).",
+        "security": [{}, {"readToken": []}, {"ingestToken": []}],
+        "parameters": [
+          {"$ref": "#/components/parameters/SummaryDetail"},
+          {"$ref": "#/components/parameters/SummaryLimit"}
+        ],
+        "responses": {
+          "200": {
+            "description": "SummaryTexts without detail, SummaryRecords with detail=true.",
+            "content": {"application/json": {"schema": {"oneOf": [
+              {"$ref": "#/components/schemas/SummaryTexts"},
+              {"$ref": "#/components/schemas/SummaryRecords"}
+            ]}}}
+          },
+          "400": {"$ref": "#/components/responses/BadRequest"},
+          "401": {"$ref": "#/components/responses/Unauthorized"},
+          "422": {"$ref": "#/components/responses/InvalidQuery"},
+          "431": {"$ref": "#/components/responses/HeadersTooLarge"}
+        }
+      }
+    },
+    "/status": {
+      "get": {
+        "tags": ["operations"],
+        "operationId": "getStatus",
+        "summary": "Health of the data stream, Redis, the journal and the LLM, with counters",
+        "description": "Rebuilt at most once a second while nothing changes. Query parameters are ignored.",
+        "security": [{}, {"readToken": []}, {"ingestToken": []}],
+        "responses": {
+          "200": {"description": "The daemon's state.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Status"}}}},
+          "400": {"$ref": "#/components/responses/BadRequest"},
+          "401": {"$ref": "#/components/responses/Unauthorized"},
+          "431": {"$ref": "#/components/responses/HeadersTooLarge"}
+        }
+      }
+    },
+    "/readings": {
+      "post": {
+        "tags": ["data"],
+        "operationId": "postReadings",
+        "summary": "Ingest one reading, a JSON array of readings, or NDJSON",
+        "description": "A batch is all-or-nothing: one invalid reading refuses the whole batch (422, the detail names the item and the field). Readings not newer than their sensor's last one are accepted but ignored and counted as stale. At most api.max_body_bytes (1 MiB) and api.max_readings_per_request (10000) readings.",
+        "security": [{}, {"ingestToken": []}],
+        "requestBody": {
+          "required": true,
+          "description": "application/json: one Reading object or an array of them. application/x-ndjson: one Reading object per line.",
+          "content": {
+            "application/json": {
+              "schema": {"oneOf": [
+                {"$ref": "#/components/schemas/Reading"},
+                {"type": "array", "items": {"$ref": "#/components/schemas/Reading"}, "maxItems": 10000}
+              ]},
+              "example": {"sensor_id": "wtf-pipe-7", "temperature": 45.2, "pressure": 2.1, "flow": 55.0}
+            },
+            "application/x-ndjson": {
+              "schema": {"type": "string", "description": "One Reading JSON object per line; blank lines are skipped."},
+              "example": "{\"sensor_id\": \"wtf-pipe-1\", \"temperature\": 23.4}\n{\"sensor_id\": \"wtf-pipe-2\", \"flow\": 55.0}\n"
+            }
+          }
+        },
+        "responses": {
+          "200": {"description": "Every reading was taken.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/IngestResult"}}}},
+          "400": {"$ref": "#/components/responses/BadRequest"},
+          "401": {"$ref": "#/components/responses/Unauthorized"},
+          "413": {"$ref": "#/components/responses/BodyTooLarge"},
+          "422": {"$ref": "#/components/responses/InvalidReading"},
+          "431": {"$ref": "#/components/responses/HeadersTooLarge"},
+          "503": {"$ref": "#/components/responses/NotReady"}
+        }
+      }
+    },
+    "/metrics": {
+      "get": {
+        "tags": ["operations"],
+        "operationId": "getMetrics",
+        "summary": "Prometheus text format 0.0.4",
+        "description": "Readings by source and sensor, rejections by reason, anomalies, summaries, LLM latency, HTTP requests by route and status, Redis and journal health, memory, uptime and build info.",
+        "security": [{}, {"readToken": []}, {"ingestToken": []}],
+        "responses": {
+          "200": {"description": "The exposition.", "content": {"text/plain; version=0.0.4; charset=utf-8": {"schema": {"type": "string"}}}},
+          "400": {"$ref": "#/components/responses/BadRequest"},
+          "401": {"$ref": "#/components/responses/Unauthorized"},
+          "431": {"$ref": "#/components/responses/HeadersTooLarge"}
+        }
+      }
+    },
+    "/openapi.json": {
+      "get": {
+        "tags": ["meta"],
+        "operationId": "getOpenApi",
+        "summary": "This OpenAPI 3.1 document",
+        "description": "Never needs a token: it describes the API and holds no plant data.",
+        "security": [],
+        "responses": {
+          "200": {"description": "The document.", "content": {"application/json": {"schema": {"type": "object"}}}},
+          "400": {"$ref": "#/components/responses/BadRequest"},
+          "431": {"$ref": "#/components/responses/HeadersTooLarge"}
+        }
+      }
+    },
+    "/docs": {
+      "get": {
+        "tags": ["meta"],
+        "operationId": "getDocs",
+        "summary": "This description as a web page, with a form to try each endpoint",
+        "description": "One self-contained HTML page: it loads nothing but /openapi.json from the same origin, and its Content-Security-Policy forbids anything else. Never needs a token.",
+        "security": [],
+        "responses": {
+          "200": {
+            "description": "The page.",
+            "headers": {"Content-Security-Policy": {"description": "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'", "schema": {"type": "string"}}},
+            "content": {"text/html; charset=utf-8": {"schema": {"type": "string"}}}
+          },
+          "400": {"$ref": "#/components/responses/BadRequest"},
+          "431": {"$ref": "#/components/responses/HeadersTooLarge"}
+        }
+      }
+    }
+  },
+  "components": {
+    "securitySchemes": {
+      "ingestToken": {"type": "http", "scheme": "bearer", "description": "api.ingest_token. Needed by POST /readings when set; also accepted wherever the read token is."},
+      "readToken": {"type": "http", "scheme": "bearer", "description": "api.read_token. Needed by GET /anomalies, /summary, /status and /metrics when set."}
+    },
+    "parameters": {
+      "AnomalyLimit": {"name": "limit", "in": "query", "description": "How many of the newest matching anomalies; at most storage.anomaly_history (1000 by default), default 100 or that capacity if smaller.", "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100}},
+      "SensorId": {"name": "sensor_id", "in": "query", "description": "Only this sensor's anomalies.", "schema": {"type": "string", "minLength": 1}},
+      "AnomalyType": {"name": "type", "in": "query", "description": "Only anomalies of this type.", "schema": {"type": "string", "enum": ["spike", "drift", "dropout"]}},
+      "Active": {"name": "active", "in": "query", "description": "Only open (true) or only closed (false) anomalies; 1 and 0 work too.", "schema": {"type": "boolean"}},
+      "SummaryDetail": {"name": "detail", "in": "query", "description": "true: full records instead of texts.", "schema": {"type": "boolean", "default": false}},
+      "SummaryLimit": {"name": "limit", "in": "query", "description": "How many of the newest records; needs detail=true. At most storage.summary_history (100 by default), which is also the default.", "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 100}}
+    },
+    "responses": {
+      "BadRequest": {"description": "Malformed JSON, HTTP or request target.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+      "Unauthorized": {
+        "description": "The token this request needs is missing or wrong.",
+        "headers": {"WWW-Authenticate": {"schema": {"type": "string", "const": "Bearer"}}},
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+      },
+      "NotFound": {"description": "No such path (any path not listed here).", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+      "MethodNotAllowed": {
+        "description": "A listed path with a method it does not serve.",
+        "headers": {"Allow": {"description": "GET, HEAD or POST", "schema": {"type": "string"}}},
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+      },
+      "BodyTooLarge": {"description": "The body is larger than api.max_body_bytes.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+      "InvalidQuery": {"description": "An unknown, repeated or out-of-range query parameter; the detail names it.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+      "InvalidReading": {"description": "An invalid reading (the detail names the item and the field), a timestamp more than api.max_clock_skew_s in the future, too many readings, or more distinct sensors than the detector tracks.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+      "HeadersTooLarge": {"description": "The request head is larger than api.max_header_bytes.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+      "NotReady": {"description": "The daemon is starting or stopping and takes no readings.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    },
+    "schemas": {
+      "Error": {
+        "type": "object",
+        "required": ["detail"],
+        "properties": {"detail": {"type": "string", "description": "For people; 500 says only \"internal error\"."}}
+      },
+      "Reading": {
+        "type": "object",
+        "description": "The seed generator's format. Every field besides timestamp and sensor_id is a parameter and must be a finite number; at most 64 parameters.",
+        "required": ["sensor_id"],
+        "properties": {
+          "timestamp": {"type": "string", "format": "date-time", "description": "RFC 3339; missing means now."},
+          "sensor_id": {"type": "string", "minLength": 1, "maxLength": 128, "description": "No control characters."}
+        },
+        "additionalProperties": {"type": "number"},
+        "maxProperties": 66,
+        "examples": [{"timestamp": "2025-05-28T00:01:23Z", "sensor_id": "wtf-pipe-1", "temperature": 23.4, "pressure": 2.1, "flow": 55.0}]
+      },
+      "IngestResult": {
+        "type": "object",
+        "required": ["accepted", "stale"],
+        "properties": {
+          "accepted": {"type": "integer", "minimum": 0, "description": "Readings taken, stale ones included."},
+          "stale": {"type": "integer", "minimum": 0, "description": "Readings not newer than their sensor's last one: ignored."}
+        }
+      },
+      "Anomaly": {
+        "type": "object",
+        "required": ["id", "type", "timestamp", "sensor_id", "message", "severity", "active", "started_at", "ended_at", "detector"],
+        "properties": {
+          "id": {"type": "integer", "minimum": 1, "description": "Stays the same while the episode changes and closes."},
+          "type": {"type": "string", "enum": ["spike", "drift", "dropout"]},
+          "timestamp": {"type": "string", "format": "date-time", "description": "When it was detected."},
+          "sensor_id": {"type": "string"},
+          "parameter": {"type": "string", "description": "Absent for a dropout."},
+          "value": {"type": "number", "description": "The reading that tripped it (absent for a dropout)."},
+          "duration_seconds": {"type": "number", "description": "Drift and dropout: how long so far, to the millisecond."},
+          "message": {"type": "string"},
+          "severity": {"type": "string", "enum": ["info", "warning", "critical"]},
+          "active": {"type": "boolean"},
+          "started_at": {"type": "string", "format": "date-time"},
+          "ended_at": {"type": ["string", "null"], "format": "date-time"},
+          "peak_value": {"type": "number", "description": "The furthest value from the band during the episode."},
+          "unit": {"type": "string"},
+          "limits": {
+            "type": "object",
+            "required": ["low", "high"],
+            "properties": {"low": {"type": "number"}, "high": {"type": "number"}}
+          },
+          "detector": {"type": "string", "description": "Which detector reported it, e.g. threshold."},
+          "never_seen": {"type": "boolean", "const": true, "description": "Only on the dropout of an expected sensor that never reported."},
+          "closed_at_restart": {"type": "boolean", "const": true, "description": "Only when the episode was closed because wtfd restarted."}
+        }
+      },
+      "SummaryTexts": {
+        "type": "object",
+        "required": ["summaries", "count"],
+        "properties": {
+          "summaries": {"type": "array", "items": {"type": "string"}, "description": "Oldest first."},
+          "count": {"type": "integer", "minimum": 0}
+        }
+      },
+      "SummaryRecords": {
+        "type": "object",
+        "required": ["summaries", "count"],
+        "properties": {
+          "summaries": {"type": "array", "items": {"$ref": "#/components/schemas/SummaryRecord"}, "description": "Oldest first."},
+          "count": {"type": "integer", "minimum": 0}
+        }
+      },
+      "SummaryRecord": {
+        "type": "object",
+        "required": ["text", "created_at", "window_start", "window_end", "anomaly_count", "left_out", "source", "model", "fallback_reason", "latency_ms"],
+        "properties": {
+          "text": {"type": "string"},
+          "created_at": {"type": "string", "format": "date-time"},
+          "window_start": {"type": "string", "format": "date-time"},
+          "window_end": {"type": "string", "format": "date-time"},
+          "anomaly_count": {"type": "integer", "minimum": 0},
+          "left_out": {"type": "integer", "minimum": 0, "description": "Anomalies of the window not given to the LLM (over summary.max_buffer)."},
+          "source": {"type": "string", "enum": ["llm", "fallback"]},
+          "model": {"type": ["string", "null"]},
+          "fallback_reason": {"type": ["string", "null"], "description": "Why wtfd wrote the summary itself, e.g. LLM disabled."},
+          "latency_ms": {"type": "integer"}
+        }
+      },
+      "Timestamp": {"type": ["string", "null"], "format": "date-time"},
+      "Status": {
+        "type": "object",
+        "required": ["data_stream", "redis", "journal", "llm", "version", "uptime_seconds", "readings", "anomalies", "sensors"],
+        "properties": {
+          "data_stream": {
+            "type": "object",
+            "required": ["healthy", "last_received", "message"],
+            "properties": {
+              "healthy": {"type": "boolean", "description": "A reading arrived within 60 s."},
+              "last_received": {"$ref": "#/components/schemas/Timestamp"},
+              "message": {"type": "string"}
+            }
+          },
+          "redis": {
+            "type": "object",
+            "required": ["enabled", "connected", "message"],
+            "description": "Only enabled, connected and message when Redis mirroring is off.",
+            "properties": {
+              "enabled": {"type": "boolean"},
+              "connected": {"type": "boolean"},
+              "message": {"type": "string"},
+              "queued": {"type": "integer", "minimum": 0},
+              "dropped": {"type": "integer", "minimum": 0},
+              "written": {"type": "integer", "minimum": 0},
+              "command_errors": {"type": "integer", "minimum": 0},
+              "ingest": {
+                "type": "object",
+                "required": ["enabled"],
+                "properties": {
+                  "enabled": {"type": "boolean"},
+                  "subscribed": {"type": "boolean"},
+                  "channel": {"type": "string"},
+                  "messages": {"type": "integer", "minimum": 0},
+                  "rejected": {"type": "integer", "minimum": 0}
+                }
+              }
+            }
+          },
+          "journal": {
+            "type": "object",
+            "required": ["enabled"],
+            "description": "Only enabled when storage.journal is off.",
+            "properties": {
+              "enabled": {"type": "boolean"},
+              "healthy": {"type": "boolean"},
+              "message": {"type": "string"},
+              "path": {"type": "string"},
+              "events_written": {"type": "integer", "minimum": 0},
+              "events_lost": {"type": "integer", "minimum": 0},
+              "pending_bytes": {"type": "integer", "minimum": 0},
+              "last_sync": {"$ref": "#/components/schemas/Timestamp"},
+              "compactions": {"type": "integer", "minimum": 0}
+            }
+          },
+          "llm": {
+            "type": "object",
+            "required": ["enabled"],
+            "description": "Only enabled when summaries are not built into this daemon.",
+            "properties": {
+              "enabled": {"type": "boolean"},
+              "endpoint": {"type": ["string", "null"]},
+              "last_success": {"$ref": "#/components/schemas/Timestamp"},
+              "last_failure": {"$ref": "#/components/schemas/Timestamp"},
+              "last_failure_reason": {"type": ["string", "null"]},
+              "summaries": {
+                "type": "object",
+                "required": ["llm", "fallback"],
+                "properties": {"llm": {"type": "integer", "minimum": 0}, "fallback": {"type": "integer", "minimum": 0}}
+              }
+            }
+          },
+          "version": {"type": "string"},
+          "uptime_seconds": {"type": "number", "minimum": 0, "description": "To a tenth of a second."},
+          "readings": {
+            "type": "object",
+            "required": ["accepted", "stale", "rejected", "by_source"],
+            "properties": {
+              "accepted": {"type": "integer", "minimum": 0},
+              "stale": {"type": "integer", "minimum": 0},
+              "rejected": {"type": "integer", "minimum": 0, "description": "Refused batches."},
+              "by_source": {
+                "type": "object",
+                "required": ["generator", "http", "redis", "replay"],
+                "properties": {
+                  "generator": {"type": "integer", "minimum": 0},
+                  "http": {"type": "integer", "minimum": 0},
+                  "redis": {"type": "integer", "minimum": 0},
+                  "replay": {"type": "integer", "minimum": 0}
+                }
+              }
+            }
+          },
+          "anomalies": {
+            "type": "object",
+            "required": ["active", "total", "stored"],
+            "properties": {
+              "active": {"type": "integer", "minimum": 0},
+              "total": {"type": "integer", "minimum": 0},
+              "stored": {"type": "integer", "minimum": 0}
+            }
+          },
+          "sensors": {
+            "type": "object",
+            "description": "By sensor id.",
+            "additionalProperties": {
+              "type": "object",
+              "required": ["last_seen", "readings", "active_anomalies"],
+              "properties": {
+                "last_seen": {"$ref": "#/components/schemas/Timestamp"},
+                "readings": {"type": "integer", "minimum": 0},
+                "active_anomalies": {"type": "integer", "minimum": 0}
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+})json";
+
+constexpr std::string_view version_placeholder = "\"@VERSION@\"";
+
+std::string build()
+{
+    std::string out;
+    auto const at = document.find(version_placeholder);
+    out.reserve(document.size() + 32);
+    out += document.substr(0, at);
+    core::append_json_string(out, core::version());
+    out += document.substr(at + version_placeholder.size());
+    return out;
+}
+
+} // namespace
+
+std::string_view openapi_json()
+{
+    static std::string const text = build();
+    return text;
+}
+
+} // namespace wtf::api::detail
