@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Under systemd (NOTIFY_SOCKET and WATCHDOG_USEC set): READY=1 with a one-line STATUS= once the
-# API listens, WATCHDOG=1 at half the watchdog interval from the event loop, STOPPING=1 on
-# SIGTERM. Without NOTIFY_SOCKET nothing is sent (every other e2e test runs that way).
+# API listens, WATCHDOG=1 at half the watchdog interval from the event loop, RELOADING=1 and
+# READY=1 around a SIGHUP reload, STOPPING=1 on SIGTERM. Without NOTIFY_SOCKET nothing is sent (every other e2e test runs that way).
 source "$(dirname "$0")/lib.sh"
 
 sock="$work/notify.sock"
@@ -26,6 +26,13 @@ pings=$(grep -o 'WATCHDOG=1' "$work/notify" | wc -l)
 grep -q 'STATUS=1 sensors, [0-9.]* readings/s, 1 active anomalies' "$work/notify" \
     || fail "STATUS= does not follow the data: $(cat "$work/notify")"
 pass "WATCHDOG=1 every half interval ($pings pings) and a fresh STATUS="
+
+kill -HUP "$pid"
+for _ in $(seq 100); do grep -q 'RELOADING=1' "$work/notify" && break; sleep 0.02; done
+grep -q 'RELOADING=1' "$work/notify" || fail "no RELOADING=1 after SIGHUP: $(cat "$work/notify")"
+for _ in $(seq 100); do [ "$(grep -o 'READY=1' "$work/notify" | wc -l)" -ge 2 ] && break; sleep 0.02; done
+[ "$(grep -o 'READY=1' "$work/notify" | wc -l)" -ge 2 ] || fail "no READY=1 after the reload"
+pass "RELOADING=1 and READY=1 around a SIGHUP reload"
 
 stop_wtfd
 grep -q 'STOPPING=1' "$work/notify" || fail "no STOPPING=1: $(cat "$work/notify")"
