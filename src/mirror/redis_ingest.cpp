@@ -2,6 +2,7 @@
 
 #include "detail/resp.hpp"
 #include "detail/resp_connection.hpp"
+#include "detail/retry.hpp"
 
 #include <wtf/core/periodic.hpp>
 #include <wtf/ingest/parse.hpp>
@@ -27,17 +28,11 @@ using core::use_tuple;
 
 namespace {
 
-constexpr std::chrono::milliseconds first_backoff{250};
-// A subscribed connection PINGs this often; without any reply for idle_period + reply_timeout
-// the connection is taken for lost (a host that vanished sends no RST).
-constexpr std::chrono::milliseconds idle_period{1000};
-constexpr std::chrono::milliseconds reply_timeout{5000};
-
-asio::awaitable<bool> cancelled()
-{
-    auto const state = co_await asio::this_coro::cancellation_state;
-    co_return state.cancelled() != asio::cancellation_type::none;
-}
+// A subscribed connection PINGs every idle_period; without any reply for idle_period +
+// reply_timeout the connection is taken for lost.
+using detail::cancelled;
+using detail::idle_period;
+using detail::reply_timeout;
 
 detail::outcome aborted()
 {
@@ -183,9 +178,7 @@ asio::awaitable<void> redis_ingest::impl::run()
 {
     co_await asio::this_coro::throw_if_cancelled(false);
     if (!status.enabled) co_return;
-    auto const initial_backoff =
-        std::min<std::chrono::milliseconds>(first_backoff, cfg.max_backoff);
-    auto backoff = initial_backoff;
+    detail::backoff backoff{cfg.max_backoff};
     for (;;) {
         detail::resp_connection c{ex};
         auto const opened = co_await c.connect(cfg);
@@ -196,14 +189,10 @@ asio::awaitable<void> redis_ingest::impl::run()
             c.close();
             if (co_await cancelled()) break;
             reason = ended.message;
-            if (status.subscribed) backoff = initial_backoff;
+            if (status.subscribed) backoff.reset();
         }
-        on_failure(reason, backoff);
-        asio::steady_timer pause{ex};
-        pause.expires_after(backoff);
-        [[maybe_unused]] auto [ec] = co_await pause.async_wait(use_tuple);
-        if (co_await cancelled()) break;
-        backoff = std::min<std::chrono::milliseconds>(backoff * 2, cfg.max_backoff);
+        on_failure(reason, backoff.next());
+        if (!co_await backoff.wait()) break;
     }
     if (status.subscribed) {
         status.subscribed = false;

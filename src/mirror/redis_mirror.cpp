@@ -2,6 +2,7 @@
 
 #include "detail/resp.hpp"
 #include "detail/resp_connection.hpp"
+#include "detail/retry.hpp"
 
 #include <wtf/core/periodic.hpp>
 #include <wtf/log/log.hpp>
@@ -27,11 +28,10 @@ using steady = std::chrono::steady_clock;
 
 namespace {
 
-constexpr std::chrono::milliseconds first_backoff{250};
-// Without traffic for this long, run() PINGs; last_data_received is compared as often.
-constexpr std::chrono::milliseconds idle_period{1000};
-// A reply slower than this means Redis is gone (a host that vanished sends no RST).
-constexpr std::chrono::milliseconds reply_timeout{5000};
+using detail::cancelled;
+using detail::idle_period;
+using detail::reply_timeout;
+
 // One pipelined round trip carries at most this much.
 constexpr std::size_t max_batch_writes = 256;
 constexpr std::size_t max_batch_bytes = 256 * 1024;
@@ -55,17 +55,6 @@ if not i then return -1 end
 redis.call('LSET', KEYS[1], i, ARGV[2])
 return i
 )lua";
-
-asio::awaitable<bool> cancelled()
-{
-    auto const state = co_await asio::this_coro::cancellation_state;
-    co_return state.cancelled() != asio::cancellation_type::none;
-}
-
-std::chrono::milliseconds initial_backoff(settings const& s)
-{
-    return std::min<std::chrono::milliseconds>(first_backoff, s.max_backoff);
-}
 
 } // namespace
 
@@ -259,7 +248,7 @@ asio::awaitable<void> redis_mirror::impl::run()
 {
     co_await asio::this_coro::throw_if_cancelled(false);
     if (!cfg.enabled) co_return;
-    auto backoff = initial_backoff(cfg);
+    detail::backoff backoff{cfg.max_backoff};
     for (;;) {
         detail::resp_connection c{ex};
         auto const opened = co_await c.connect(cfg);
@@ -276,14 +265,10 @@ asio::awaitable<void> redis_mirror::impl::run()
             if (co_await cancelled()) break;
             reason = ended.message;
             // A Redis that accepts and then fails at once is retried with growing pauses.
-            if (answered) backoff = initial_backoff(cfg);
+            if (answered) backoff.reset();
         }
-        on_failure(reason, backoff);
-        asio::steady_timer pause{ex};
-        pause.expires_after(backoff);
-        [[maybe_unused]] auto [ec] = co_await pause.async_wait(use_tuple);
-        if (co_await cancelled()) break;
-        backoff = std::min<std::chrono::milliseconds>(backoff * 2, cfg.max_backoff);
+        on_failure(reason, backoff.next());
+        if (!co_await backoff.wait()) break;
     }
     trim_to_limit();
 }

@@ -8,6 +8,7 @@
 #include "mirror/detail/resp.hpp"
 #include "mirror/detail/resp_connection.hpp"
 #include "support/redis_server.hpp"
+#include "support/run_beside.hpp"
 
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
@@ -29,10 +30,12 @@ namespace asio = boost::asio;
 namespace detail = wtf::mirror::detail;
 using namespace std::chrono_literals;
 using steady = std::chrono::steady_clock;
+using test::pause;
+using test::run_beside;
+using test::test_timeout;
 
 namespace {
 
-constexpr auto test_timeout = 10s;
 
 mirror::settings settings_for(test::redis_server const& server)
 {
@@ -64,46 +67,13 @@ struct fixture {
     mirror::settings settings = settings_for(server);
 };
 
-// Runs ingest beside the test's body; terminal cancellation once the body ends.
-void run_beside(asio::io_context& ioc, asio::awaitable<void> service, asio::awaitable<void> body)
+// Runs ingest beside the test's body; it must run until cancelled and stop promptly.
+void run_ingest_beside(asio::io_context& ioc, asio::awaitable<void> service,
+                       asio::awaitable<void> body)
 {
-    asio::cancellation_signal stop;
-    bool service_done = false;
-    bool body_done = false;
-    bool ended_early = false;
-    std::exception_ptr service_error;
-    std::exception_ptr body_error;
-    steady::time_point stopped_at{};
-    steady::duration stop_latency{};
-    auto on_service = [&](std::exception_ptr e) {
-        service_done = true;
-        service_error = e;
-        stop_latency = steady::now() - stopped_at;
-    };
-    auto on_body = [&](std::exception_ptr e) {
-        body_done = true;
-        body_error = e;
-        ended_early = service_done;
-        stopped_at = steady::now();
-        stop.emit(asio::cancellation_type::terminal);
-    };
-    asio::co_spawn(ioc, std::move(service), asio::bind_cancellation_slot(stop.slot(), on_service));
-    asio::co_spawn(ioc, std::move(body), on_body);
-    auto const deadline = steady::now() + test_timeout;
-    while (!(service_done && body_done) && steady::now() < deadline) ioc.run_one_for(50ms);
-    REQUIRE(body_done);
-    if (body_error) std::rethrow_exception(body_error);
-    REQUIRE(service_done);
-    if (service_error) std::rethrow_exception(service_error);
-    CHECK_FALSE(ended_early);
-    CHECK(stop_latency < 200ms);
-}
-
-asio::awaitable<void> pause(std::chrono::milliseconds d)
-{
-    asio::steady_timer t{co_await asio::this_coro::executor};
-    t.expires_after(d);
-    co_await t.async_wait(asio::use_awaitable);
+    auto const r = test::run_beside(ioc, std::move(service), std::move(body));
+    CHECK_FALSE(r.service_ended_early);
+    CHECK(r.stop_latency < 200ms);
 }
 
 // PUBLISHes on a fresh connection; returns how many subscribers received it.
@@ -135,7 +105,7 @@ TEST_CASE("a seed reading published on sensor-data goes through the pipeline and
         CHECK(receivers == 1);
         while (ingest.status().messages < 1) co_await pause(10ms);
     };
-    run_beside(f.ioc, ingest.run(), body());
+    run_ingest_beside(f.ioc, ingest.run(), body());
 
     CHECK(ingest.status().messages == 1);
     CHECK(ingest.status().rejected == 0);
@@ -170,7 +140,7 @@ TEST_CASE("a message that is not a reading is counted as rejected and ingest goe
         CHECK(first + second + third == 3);
         while (ingest.status().messages < 3) co_await pause(10ms);
     };
-    run_beside(f.ioc, ingest.run(), body());
+    run_ingest_beside(f.ioc, ingest.run(), body());
 
     CHECK(ingest.status().messages == 3);
     CHECK(ingest.status().rejected == 2);
@@ -196,7 +166,7 @@ TEST_CASE("ingest subscribes again after Redis restarts", "[component][mirror]")
         CHECK(receivers == 1);
         while (ingest.status().messages < 1) co_await pause(10ms);
     };
-    run_beside(f.ioc, ingest.run(), body());
+    run_ingest_beside(f.ioc, ingest.run(), body());
     CHECK(f.pipeline.stats().accepted_by_source[static_cast<std::size_t>(core::source::redis)] ==
           1);
 }

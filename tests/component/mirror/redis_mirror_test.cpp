@@ -7,6 +7,7 @@
 #include "mirror/detail/resp.hpp"
 #include "mirror/detail/resp_connection.hpp"
 #include "support/redis_server.hpp"
+#include "support/run_beside.hpp"
 
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
@@ -39,10 +40,12 @@ namespace asio = boost::asio;
 namespace detail = wtf::mirror::detail;
 using namespace std::chrono_literals;
 using steady = std::chrono::steady_clock;
+using test::pause;
+using test::run_beside;
+using test::test_timeout;
 
 namespace {
 
-constexpr auto test_timeout = 10s;
 core::timestamp const t0 = *core::parse_rfc3339("2025-05-28T00:01:00Z");
 
 mirror::settings settings_for(test::redis_server const& server)
@@ -87,53 +90,6 @@ std::string open(mirror::redis_mirror& m, std::uint64_t id)
     auto json = json_of(a);
     m.record(core::anomaly_change::opened, a, json);
     return json;
-}
-
-struct run_result {
-    bool service_ended_early = false; // run() returned before it was cancelled
-    steady::duration stop_latency{};  // from the cancellation to run()'s return
-};
-
-// Runs the mirror beside the test's body; when the body ends, run() gets terminal cancellation
-// as main.cpp sends it. Both must end within test_timeout.
-run_result run_beside(asio::io_context& ioc, asio::awaitable<void> service,
-                      asio::awaitable<void> body)
-{
-    asio::cancellation_signal stop;
-    bool service_done = false;
-    bool body_done = false;
-    std::exception_ptr service_error;
-    std::exception_ptr body_error;
-    run_result result;
-    steady::time_point stopped_at{};
-    auto on_service = [&](std::exception_ptr e) {
-        service_done = true;
-        service_error = e;
-        result.stop_latency = steady::now() - stopped_at;
-    };
-    auto on_body = [&](std::exception_ptr e) {
-        body_done = true;
-        body_error = e;
-        result.service_ended_early = service_done;
-        stopped_at = steady::now();
-        stop.emit(asio::cancellation_type::terminal);
-    };
-    asio::co_spawn(ioc, std::move(service), asio::bind_cancellation_slot(stop.slot(), on_service));
-    asio::co_spawn(ioc, std::move(body), on_body);
-    auto const deadline = steady::now() + test_timeout;
-    while (!(service_done && body_done) && steady::now() < deadline) ioc.run_one_for(50ms);
-    REQUIRE(body_done);
-    if (body_error) std::rethrow_exception(body_error);
-    REQUIRE(service_done);
-    if (service_error) std::rethrow_exception(service_error);
-    return result;
-}
-
-asio::awaitable<void> pause(std::chrono::milliseconds d)
-{
-    asio::steady_timer t{co_await asio::this_coro::executor};
-    t.expires_after(d);
-    co_await t.async_wait(asio::use_awaitable);
 }
 
 // A second connection for reading back what the mirror wrote.
