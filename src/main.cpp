@@ -361,7 +361,11 @@ int run(config::daemon_config const& cfg, options const& o)
     };
     start_generator();
     auto tick = [&pipeline](core::timestamp now) { pipeline.advance(now); };
-    auto tick_every = [&current] { return daemon::tick_period(current.detect.dropout_gap); };
+    // With "auto" gaps each sensor has its own; the shortest sensible one sets the pace.
+    auto tick_every = [&current] {
+        return daemon::tick_period(current.detect.dropout_gap_auto ? std::chrono::seconds{1}
+                                                                   : current.detect.dropout_gap);
+    };
     asio::co_spawn(ioc, daemon::run_ticker(tick_every, tick),
                    asio::bind_cancellation_slot(stop_ticker.slot(),
                                                 task_guard{"ticker", &exit_code, &ioc}));

@@ -58,9 +58,10 @@ std::string to_string(error const& e)
     return out + e.message;
 }
 
-outcome parse(std::string_view toml_text, std::string_view source, environment const& env)
+outcome parse(std::string_view toml_text, std::string_view source, environment const& env,
+              daemon_config base)
 {
-    daemon_config c;
+    daemon_config c = std::move(base);
     detail::diagnostics diag{std::string(source)};
     read_text(toml_text, source, c, diag);
     auto errors = std::move(diag.errors());
@@ -71,7 +72,7 @@ outcome parse(std::string_view toml_text, std::string_view source, environment c
     return finish(std::move(c), std::move(errors));
 }
 
-outcome load(std::string const& path, environment const& env)
+outcome load(std::string const& path, environment const& env, daemon_config base)
 {
     std::error_code ec;
     if (std::filesystem::is_directory(path, ec))
@@ -82,12 +83,12 @@ outcome load(std::string const& path, environment const& env)
     std::string const text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
     if (in.bad())
         return file_error(path, "cannot read: " + std::generic_category().message(errno));
-    return parse(text, path, env);
+    return parse(text, path, env, std::move(base));
 }
 
-outcome defaults(environment const& env)
+outcome defaults(environment const& env, daemon_config base)
 {
-    daemon_config c;
+    daemon_config c = std::move(base);
     std::vector<error> errors;
     detail::apply_environment(env, c, errors);
     return finish(std::move(c), std::move(errors));

@@ -13,6 +13,9 @@ namespace {
 
 constexpr std::int64_t mib = 1024 * 1024;
 constexpr number_rule non_negative{0.0, std::numeric_limits<double>::max()};
+// "auto" gaps: below 1.5 intervals ordinary jitter would be an outage; above 1000 an outage
+// would have to last days on a one-row-a-minute file.
+constexpr number_rule dropout_multiple_rule{1.5, 1000.0};
 
 void read_listen(table_reader& t, api::settings& s)
 {
@@ -129,10 +132,15 @@ void read_detect(table_reader& t, detect::settings& s)
 {
     t.seconds("drift_duration_s", s.drift_duration);
     auto const* gap = t.find("dropout_gap_s");
-    if (gap && gap->is_string())
-        t.fail("dropout_gap_s", R"(must be a number of seconds ("auto" is not supported yet))");
-    else
+    if (gap && gap->is_string()) {
+        s.dropout_gap_auto = gap->value<std::string_view>() == "auto";
+        if (!s.dropout_gap_auto)
+            t.fail("dropout_gap_s", R"(must be a number of seconds or "auto")");
+    } else if (gap) {
+        s.dropout_gap_auto = false;
         t.seconds("dropout_gap_s", s.dropout_gap);
+    }
+    t.number("dropout_gap_multiple", s.dropout_gap_multiple, dropout_multiple_rule);
     t.names("expected_sensors", s.expected_sensors);
     t.integer("max_sensors", s.max_sensors, {1, no_limit});
     t.section("parameters", [&](table_reader& p) { read_parameters(p, s.parameters); });

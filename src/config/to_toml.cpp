@@ -141,7 +141,8 @@ void write_detect(writer& w, detect::settings const& s)
 {
     w.table("detect");
     w.line("drift_duration_s", seconds(s.drift_duration));
-    w.line("dropout_gap_s", seconds(s.dropout_gap));
+    w.line("dropout_gap_s", s.dropout_gap_auto ? quote("auto") : seconds(s.dropout_gap));
+    w.line("dropout_gap_multiple", format_number(s.dropout_gap_multiple));
     w.line("expected_sensors", string_array(s.expected_sensors));
     w.integer("max_sensors", s.max_sensors);
     for (auto const& p : s.parameters) {

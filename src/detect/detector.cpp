@@ -1,7 +1,10 @@
 #include <wtf/detect/detector.hpp>
 
+#include "detect/detail/cadence.hpp"
 #include "detect/detail/rules.hpp"
 
+#include <algorithm>
+#include <chrono>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -41,6 +44,18 @@ struct sensor_state {
     std::size_t active = 0;
     std::vector<series_state> series;
     std::vector<std::unique_ptr<detail::sensor_rule>> detectors;
+    detail::cadence cadence; // kept only with dropout_gap_s = "auto"
+
+    detail::silence_limit gap(settings const& config) const noexcept
+    {
+        if (!config.dropout_gap_auto) return config.dropout_gap;
+        auto const median = cadence.median();
+        if (!median) return std::nullopt;
+        auto const scaled = std::chrono::duration<double, std::micro>(*median) *
+                            config.dropout_gap_multiple;
+        return std::max(std::chrono::microseconds{1},
+                        std::chrono::round<std::chrono::microseconds>(scaled));
+    }
 };
 
 // Lets the sensor map be searched with a string_view, without building a std::string.
@@ -134,14 +149,17 @@ verdict detector::observe(core::reading const& r, event_sink& out)
     auto& sensor = found != d.by_id.end() ? *found->second : d.add_sensor(r.sensor_id, {});
     if (sensor.last_time && r.time <= *sensor.last_time) return verdict::stale;
 
-    if (sensor.last_time && r.time - *sensor.last_time > d.config.dropout_gap)
+    auto const gap = sensor.gap(d.config);
+    if (sensor.last_time && gap && r.time - *sensor.last_time > *gap)
         for (auto& series : sensor.series)
             for (auto& rule : series.detectors) rule->interrupt();
+    // The interval joins the cadence after this reading was judged by the gap before it.
+    if (sensor.last_time && d.config.dropout_gap_auto) sensor.cadence.add(r.time - *sensor.last_time);
     sensor.last_time = r.time;
     ++sensor.readings;
 
     auto report = d.reporter(sensor, out);
-    for (auto& rule : sensor.detectors) rule->observe(r, d.config, report);
+    for (auto& rule : sensor.detectors) rule->observe(r, gap, report);
     for (std::size_t i = 0; i < r.values.size(); ++i) {
         auto const& m = r.values[i];
         auto& series = d.series_for(sensor, i, m.parameter);
@@ -158,7 +176,8 @@ void detector::advance(core::timestamp now, event_sink& out)
     d.clock = now;
     for (auto* sensor : d.in_order) {
         auto report = d.reporter(*sensor, out);
-        for (auto& rule : sensor->detectors) rule->advance(now, sensor->id, d.config, report);
+        auto const gap = sensor->gap(d.config);
+        for (auto& rule : sensor->detectors) rule->advance(now, sensor->id, gap, report);
     }
 }
 
@@ -176,7 +195,7 @@ std::size_t detector::active_count() const noexcept { return impl_->active; }
 void detector::for_each_sensor(std::function<void(sensor_info const&)> const& visit) const
 {
     for (auto const* s : impl_->in_order)
-        visit(sensor_info{s->id, s->last_time, s->readings, s->active});
+        visit(sensor_info{s->id, s->last_time, s->readings, s->active, s->gap(impl_->config)});
 }
 
 } // namespace wtf::detect

@@ -45,17 +45,20 @@ std::string to_string(error const& e);
 using environment = std::function<std::optional<std::string>(std::string_view name)>;
 environment process_environment();
 
-// Reads TOML text (named `source` in errors) over the defaults, then applies the environment.
-// Collects every error instead of stopping at the first; never throws for bad input.
+// Reads TOML text (named `source` in errors) over `base` (the embedded defaults unless a mode
+// has its own, as `wtfd analyze` does), then applies the environment. Collects every error
+// instead of stopping at the first; never throws for bad input.
 std::variant<daemon_config, std::vector<error>>
-parse(std::string_view toml_text, std::string_view source, environment const& env);
+parse(std::string_view toml_text, std::string_view source, environment const& env,
+      daemon_config base = {});
 
 // Reads a file (a missing or unreadable file is an error naming it), as parse().
 std::variant<daemon_config, std::vector<error>>
-load(std::string const& path, environment const& env);
+load(std::string const& path, environment const& env, daemon_config base = {});
 
-// The embedded defaults with the environment applied (wtfd without --config).
-std::variant<daemon_config, std::vector<error>> defaults(environment const& env);
+// `base` (the embedded defaults) with the environment applied (wtfd without --config).
+std::variant<daemon_config, std::vector<error>> defaults(environment const& env,
+                                                         daemon_config base = {});
 
 // The effective configuration as a TOML document that parse() accepts (secrets masked).
 std::string to_toml(daemon_config const& c);

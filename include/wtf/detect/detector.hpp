@@ -7,6 +7,7 @@
 #include <wtf/core/reading.hpp>
 #include <wtf/detect/settings.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -35,6 +36,8 @@ struct sensor_info {
     std::optional<core::timestamp> last_seen; // of its newest reading (absent: never reported)
     std::uint64_t readings = 0;
     std::size_t active_anomalies = 0;
+    // How long it may stay silent now (with "auto", absent until its cadence is known).
+    std::optional<std::chrono::microseconds> dropout_gap;
 };
 
 class detector {

@@ -23,7 +23,12 @@ struct parameter_rules {
 
 struct settings {
     std::chrono::milliseconds drift_duration{15'000};
-    std::chrono::milliseconds dropout_gap{10'000};
+    std::chrono::milliseconds dropout_gap{10'000}; // fixed gap, unless dropout_gap_auto
+    // dropout_gap_s = "auto": each sensor's gap is dropout_gap_multiple times the median of its
+    // recent intervals, for recorded data with its own cadence (one row a minute, a second...).
+    // A sensor's cadence is known from its 4th reading; before that it cannot drop out.
+    bool dropout_gap_auto = false;
+    double dropout_gap_multiple = 5.0;
     std::vector<std::string> expected_sensors;   // dropouts from start-up if they never send
     std::vector<parameter_rules> parameters = default_parameters();
     std::size_t max_sensors = 10'000;            // more distinct sensor ids are rejected

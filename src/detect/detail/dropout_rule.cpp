@@ -16,10 +16,10 @@ public:
         : silent_since_{silent_since}, never_seen_{silent_since.has_value()}
     {}
 
-    void observe(core::reading const& r, settings const& config, episode_reporter& report) override
+    void observe(core::reading const& r, silence_limit gap, episode_reporter& report) override
     {
         // Replay may skip ticks: an outage between two readings is still one dropout.
-        advance(r.time, r.sensor_id, config, report);
+        advance(r.time, r.sensor_id, gap, report);
         if (open_) {
             report.close(*open_, r.time);
             open_.reset();
@@ -28,16 +28,16 @@ public:
         never_seen_ = false;
     }
 
-    void advance(core::timestamp now, std::string_view sensor_id, settings const& config,
+    void advance(core::timestamp now, std::string_view sensor_id, silence_limit gap,
                  episode_reporter& report) override
     {
-        if (open_ || !silent_since_ || now - *silent_since_ <= config.dropout_gap) return;
+        if (open_ || !gap || !silent_since_ || now - *silent_since_ <= *gap) return;
         core::anomaly a;
         a.type = core::anomaly_type::dropout;
         a.severity = core::severity::warning;
         a.sensor_id = sensor_id;
         a.started_at = *silent_since_;
-        a.detected_at = *silent_since_ + config.dropout_gap;
+        a.detected_at = *silent_since_ + *gap;
         a.duration_seconds = core::seconds_between(a.started_at, a.detected_at);
         a.never_seen = never_seen_;
         open_ = std::move(a);

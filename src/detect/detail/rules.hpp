@@ -9,8 +9,10 @@
 #include <wtf/detect/detector.hpp>
 #include <wtf/detect/settings.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string_view>
 
 namespace wtf::detect::detail {
@@ -71,13 +73,16 @@ public:
     virtual void interrupt() noexcept {}
 };
 
+// How long this sensor may stay silent: the fixed dropout gap, or its own with "auto" (absent
+// while its cadence is not known yet).
+using silence_limit = std::optional<std::chrono::microseconds>;
+
 // One instance per sensor; sees each of its readings and every clock tick.
 class sensor_rule {
 public:
     virtual ~sensor_rule() = default;
-    virtual void observe(core::reading const& r, settings const& config,
-                         episode_reporter& report) = 0;
-    virtual void advance(core::timestamp now, std::string_view sensor_id, settings const& config,
+    virtual void observe(core::reading const& r, silence_limit gap, episode_reporter& report) = 0;
+    virtual void advance(core::timestamp now, std::string_view sensor_id, silence_limit gap,
                          episode_reporter& report) = 0;
 };
 

@@ -431,12 +431,33 @@ TEST_CASE("Wrong [detect] values name the key and the line", "[unit]")
     CHECK(to_string(e) == "wtfd.toml:2: detect.drift_duration_s: must be > 0");
 }
 
-TEST_CASE("dropout_gap_s = \"auto\" is not supported yet", "[unit]")
+TEST_CASE("dropout_gap_s = \"auto\" takes a multiple of each sensor's median interval", "[unit]")
 {
-    auto const e = only_error("[detect]\ndropout_gap_s = \"auto\"\n");
+    auto const c = parsed("[detect]\ndropout_gap_s = \"auto\"\ndropout_gap_multiple = 8\n");
+    CHECK(c.detect.dropout_gap_auto);
+    CHECK(c.detect.dropout_gap_multiple == 8.0);
+    CHECK(!parsed("").detect.dropout_gap_auto);
+    CHECK(parsed("").detect.dropout_gap_multiple == 5.0);
+
+    auto const e = only_error("[detect]\ndropout_gap_s = \"sometimes\"\n");
     CHECK(e.key == "detect.dropout_gap_s");
     CHECK(e.line == 2);
-    CHECK(e.message == R"(must be a number of seconds ("auto" is not supported yet))");
+    CHECK(e.message == R"(must be a number of seconds or "auto")");
+    CHECK(only_error("[detect]\ndropout_gap_multiple = 1\n").key == "detect.dropout_gap_multiple");
+}
+
+TEST_CASE("A mode's own defaults lie under the file: a number in the file replaces \"auto\"",
+          "[unit]")
+{
+    daemon_config base;
+    base.detect.dropout_gap_auto = true;
+    auto const kept =
+        accepted(wtf::config::parse("[detect]\ndrift_duration_s = 3\n", "a.toml", no_environment, base));
+    CHECK(kept.detect.dropout_gap_auto);
+    auto const replaced =
+        accepted(wtf::config::parse("[detect]\ndropout_gap_s = 4\n", "a.toml", no_environment, base));
+    CHECK(!replaced.detect.dropout_gap_auto);
+    CHECK(replaced.detect.dropout_gap == 4000ms);
 }
 
 TEST_CASE("Wrong parameter values name the key and the line", "[unit]")
@@ -732,6 +753,12 @@ TEST_CASE("to_toml output parses back to the same configuration", "[unit]")
     CHECK(back.detect.dropout_gap == 12345ms);
     CHECK(parameter(back, "dissolved oxygen").normal.high == 12.5);
     CHECK(back.log.level == wtf::log::level::warning);
+
+    c.detect.dropout_gap_auto = true;
+    c.detect.dropout_gap_multiple = 7.5;
+    auto const automatic = parsed(wtf::config::to_toml(c));
+    CHECK(automatic.detect.dropout_gap_auto);
+    CHECK(automatic.detect.dropout_gap_multiple == 7.5);
 }
 
 TEST_CASE("to_toml masks the API key, both tokens and the Redis password", "[unit]")

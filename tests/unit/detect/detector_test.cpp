@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -252,6 +254,79 @@ TEST_CASE("a dropout between two readings is found without ticks, as in replay",
     CHECK(out.events[0].anomaly.detected_at == at(1.0));
     CHECK(out.events[1].change == core::anomaly_change::closed);
     CHECK(out.events[1].anomaly.duration_seconds.value() == Approx(3.0));
+}
+
+TEST_CASE("auto gaps: a one-row-a-minute sensor is not a dropout, a missing hour is", "[unit]")
+{
+    auto s = test_settings();
+    s.dropout_gap_auto = true; // 5 x the median interval
+    detect::detector d{s, t0};
+    recorder out;
+    double t = 0.0;
+    for (int i = 0; i < 10; ++i, t += 60.0) feed(d, out, t, "flow", 55.0);
+    d.advance(at(t - 60.0 + 299.0), out); // 4.98 intervals after the last reading
+    CHECK(out.events.empty());
+
+    std::optional<std::chrono::microseconds> gap;
+    d.for_each_sensor([&](detect::sensor_info const& info) { gap = info.dropout_gap; });
+    CHECK(gap == std::chrono::microseconds{300'000'000});
+
+    feed(d, out, t - 60.0 + 3600.0, "flow", 55.0);
+    REQUIRE(out.events.size() == 2);
+    auto const& dropout = out.events[1].anomaly;
+    CHECK(dropout.type == core::anomaly_type::dropout);
+    CHECK(dropout.started_at == at(540.0));
+    CHECK(dropout.detected_at == at(840.0)); // last reading + 5 minutes
+    CHECK(dropout.ended_at == at(4140.0));
+    CHECK(dropout.duration_seconds.value() == Approx(3600.0));
+}
+
+TEST_CASE("auto gaps follow each sensor's own cadence and the median, not the outliers", "[unit]")
+{
+    auto s = test_settings();
+    s.dropout_gap_auto = true;
+    s.dropout_gap_multiple = 4.0;
+    detect::detector d{s, t0};
+    recorder out;
+    // A fast sensor every 0.5 s with one 10 s hole early on; a slow one every 10 s.
+    for (double t = 0.0; t <= 120.0; t += 0.5)
+        if (t < 5.0 || t > 15.0) feed(d, out, t, "flow", 55.0, "fast");
+    for (double t = 0.0; t <= 120.0; t += 10.0) feed(d, out, t, "flow", 55.0, "slow");
+    auto const dropouts = out.of(core::anomaly_change::opened);
+    REQUIRE(dropouts.size() == 1);
+    CHECK(dropouts[0].anomaly.sensor_id == "fast");
+    CHECK(dropouts[0].anomaly.detected_at == at(4.5 + 2.0));
+
+    std::map<std::string, std::optional<std::chrono::microseconds>> gaps;
+    d.for_each_sensor([&](detect::sensor_info const& info) {
+        gaps[std::string{info.sensor_id}] = info.dropout_gap;
+    });
+    CHECK(gaps["fast"] == std::chrono::microseconds{2'000'000});
+    CHECK(gaps["slow"] == std::chrono::microseconds{40'000'000});
+
+    d.advance(at(120.0 + 39.0), out);
+    CHECK(out.of(core::anomaly_change::opened).size() == 2); // fast only
+    d.advance(at(120.0 + 41.0), out);
+    CHECK(out.of(core::anomaly_change::opened).size() == 3); // slow, 40 s after its last
+}
+
+TEST_CASE("auto gaps: no dropout before a sensor's cadence is known", "[unit]")
+{
+    auto s = test_settings();
+    s.dropout_gap_auto = true;
+    detect::detector d{s, t0};
+    recorder out;
+    feed(d, out, 0.0, "flow", 55.0);
+    feed(d, out, 1.0, "flow", 55.0);
+    feed(d, out, 2.0, "flow", 55.0); // two intervals: not yet a cadence
+    d.advance(at(500.0), out);
+    CHECK(out.events.empty());
+    feed(d, out, 501.0, "flow", 55.0);
+    feed(d, out, 502.0, "flow", 55.0); // intervals 1, 1, 499, 1: median 1 s
+    d.advance(at(506.0), out);
+    CHECK(out.events.empty());
+    d.advance(at(507.5), out);
+    CHECK(out.of(core::anomaly_change::opened).size() == 1);
 }
 
 TEST_CASE("an expected sensor that never reports is a dropout from start-up", "[unit]")
