@@ -1,6 +1,7 @@
 #include <wtf/core/periodic.hpp>
 #include <wtf/log/log.hpp>
 #include <wtf/summarize/summarizer.hpp>
+#include <wtf/summarize/wording.hpp>
 
 #include <boost/asio/this_coro.hpp>
 
@@ -23,19 +24,6 @@ bool more_important(core::anomaly const& a, core::anomaly const& b) noexcept
 {
     if (a.severity != b.severity) return a.severity > b.severity;
     return a.detected_at > b.detected_at;
-}
-
-// What the LLM was shown when the prompt had to be cut: its text is checked against that.
-batch sent_part(batch const& b, std::size_t sent)
-{
-    if (sent >= b.anomalies.size()) return b;
-    batch part;
-    part.window_start = b.window_start;
-    part.window_end = b.window_end;
-    part.anomalies.assign(b.anomalies.begin(),
-                          b.anomalies.begin() + static_cast<std::ptrdiff_t>(sent));
-    part.left_out = b.left_out + (b.anomalies.size() - sent);
-    return part;
 }
 
 } // namespace
@@ -131,50 +119,26 @@ asio::awaitable<void> summarizer::store_summary(batch b)
     s.anomaly_count = b.anomalies.size();
     s.left_out = b.left_out;
 
-    std::optional<std::string> llm_text;
-    bool request_failed = false; // no usable chat completion, as opposed to an unusable text
-    if (!client_) {
-        s.fallback_reason = "LLM disabled";
-    } else {
-        auto const p = build_prompt(b, params_, llm_.max_prompt_bytes);
-        chat_request request{p.system, p.user};
-        auto outcome = co_await client_->complete(std::move(request));
-        if (auto* error = std::get_if<llm_error>(&outcome)) {
-            s.fallback_reason = "LLM request failed: " + error->message;
-            request_failed = true;
-        } else {
-            auto& reply = std::get<chat_reply>(outcome);
-            s.latency = reply.latency;
-            s.model = reply.model.empty() ? llm_.model : reply.model;
-            auto text = strip_reasoning(reply.content);
-            if (text.empty()) {
-                s.fallback_reason = "LLM answer was empty";
-            } else if (reply.finish_reason == "length") {
-                s.fallback_reason = "LLM answer was cut at max_tokens";
-            } else if (auto problem = check_grounding(text, sent_part(b, p.anomalies_sent),
-                                                      params_)) {
-                s.fallback_reason = "LLM answer not grounded: " + *problem;
-                log::warning("summarizer") << "LLM answer rejected, storing the deterministic "
-                                              "summary instead reason="
-                                           << *problem;
-            } else {
-                llm_text = std::move(text);
-            }
-        }
-    }
+    auto w = co_await word_batch(b, params_, llm_, client_);
+    s.latency = w.latency;
+    s.model = w.model;
+    s.fallback_reason = w.fallback_reason;
+    s.text = std::move(w.text);
+    if (w.outcome == llm_outcome::not_grounded)
+        log::warning("summarizer") << "LLM answer rejected, storing the deterministic "
+                                      "summary instead reason="
+                                   << w.fallback_reason;
 
     auto const stored_at = core::now();
-    if (llm_text) {
-        s.text = std::move(*llm_text);
+    bool const request_failed = w.outcome == llm_outcome::request_failed;
+    if (w.from_llm()) {
         s.source = "llm";
         status_.last_success = stored_at;
         ++status_.llm_summaries;
         if (llm_failing_) log::notice("summarizer") << "LLM requests succeed again";
         llm_failing_ = false;
     } else {
-        s.text = deterministic_summary(b);
         s.source = "fallback";
-        s.model.clear();
         ++status_.fallback_summaries;
         if (client_) {
             status_.last_failure = stored_at;
