@@ -39,7 +39,7 @@ struct influx_summary {
     std::uint64_t series = 0;
     std::vector<std::string> parameters; // in order first seen
     std::vector<std::string> sensors;    // in order first seen, at most 1000 kept
-    std::optional<core::timestamp> first;
+    std::optional<core::timestamp> first; // earliest and latest time of the readings
     std::optional<core::timestamp> last;
 };
 
