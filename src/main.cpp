@@ -2,6 +2,7 @@
 // on one io_context, and runs until SIGTERM/SIGINT.
 
 #include <wtf/api/server.hpp>
+#include <wtf/cli/analyze.hpp>
 #include <wtf/config/config.hpp>
 #include <wtf/core/json_writer.hpp>
 #include <wtf/core/version.hpp>
@@ -43,6 +44,7 @@ namespace {
 
 constexpr std::string_view usage =
     R"(Usage: wtfd [--config FILE] [--listen HOST:PORT] [--check-config]
+       wtfd analyze [options] FILE... | --influx URL --db NAME --query Q   (see analyze --help)
        wtfd --help | --version
 
 Watches water treatment plant sensors, detects anomalies (spikes, drifts, dropouts) and serves
@@ -472,6 +474,10 @@ int run(config::daemon_config const& cfg, options const& o)
 
 int main(int argc, char** argv)
 {
+    if (argc > 1 && std::string_view{argv[1]} == "analyze") {
+        std::vector<std::string_view> const args(argv + 2, argv + argc);
+        return cli::analyze(args);
+    }
     auto parsed = parse_arguments(argc, argv);
     if (auto* code = std::get_if<int>(&parsed)) return *code;
     auto const& opts = std::get<options>(parsed);

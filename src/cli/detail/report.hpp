@@ -1,0 +1,54 @@
+#pragma once
+// The human report `wtfd analyze` prints: what was read, what was found, and the summary. Pure
+// text from plain data, so its wording is unit-tested.
+
+#include <wtf/core/time.hpp>
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace wtf::cli::detail {
+
+struct source_report {
+    std::string name;        // the file, or "influx http://...: SELECT ..."
+    std::string layout;      // "wide, ';'-separated, time column datetime, sensor '0' ..."
+    std::uint64_t rows = 0;
+    std::uint64_t rejected = 0;
+    std::optional<std::string> failure; // could not be read
+};
+
+struct sensor_report {
+    std::string id;
+    std::uint64_t readings = 0;
+    std::optional<std::chrono::microseconds> dropout_gap; // absent: cadence not known
+};
+
+struct report {
+    std::vector<source_report> sources;
+    std::uint64_t readings = 0;       // accepted
+    std::uint64_t stale = 0;          // out of order or repeated, skipped
+    std::optional<std::string> first_stale;
+    std::optional<core::timestamp> first;
+    std::optional<core::timestamp> last;
+    std::vector<sensor_report> sensors;
+    std::size_t sensor_count = 0;     // sensors may hold only the first ones
+    std::vector<std::string> parameters;          // with thresholds
+    std::vector<std::string> unjudged_parameters; // found, but no [detect.parameters] table
+    std::string dropout_gap;          // "auto (5 x each sensor's median interval)", "10 s"
+    std::array<std::uint64_t, 3> anomalies_by_type{}; // spike, drift, dropout
+    std::uint64_t still_open = 0;
+    std::string summary;              // the text
+    std::string summary_source;       // "LLM (model), checked against the anomalies" / "..."
+    std::vector<std::string> saved;   // files written
+};
+
+std::string render(report const& r);
+
+// "1 h 2 min 3 s", "59.5 s", "0 s": durations people read.
+std::string human_duration(std::chrono::microseconds d);
+
+} // namespace wtf::cli::detail
