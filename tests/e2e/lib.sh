@@ -13,10 +13,13 @@ BODY=""
 
 redis_pid=""
 redis_port=""
+influx_pid=""
+influx_port=""
 
 cleanup() {
     if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null || true; fi
     if [ -n "$redis_pid" ]; then kill -KILL "$redis_pid" 2>/dev/null || true; fi
+    if [ -n "$influx_pid" ]; then kill -KILL "$influx_pid" 2>/dev/null || true; fi
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -178,3 +181,66 @@ stop_redis() {
 
 # redis ARGS...: runs redis-cli against the test's server, raw output.
 redis() { redis-cli -p "$redis_port" --raw "$@"; }
+
+# Starts a real influxd (InfluxDB 1.x, Debian's influxdb package) on free loopback ports with its
+# files in $work/influx; `start_influx auth` turns authentication on. Sets influx_pid and
+# influx_port and waits for /ping.
+start_influx() {
+    local auth=false
+    [ "${1:-}" = auth ] && auth=true
+    mkdir -p "$work/influx"
+    for _ in $(seq 10); do
+        influx_port=$((20000 + RANDOM % 40000))
+        cat >"$work/influx/influxd.conf" <<CONF
+reporting-disabled = true
+bind-address = "127.0.0.1:$((influx_port + 1))"
+[meta]
+  dir = "$work/influx/meta"
+  logging-enabled = false
+[data]
+  dir = "$work/influx/data"
+  wal-dir = "$work/influx/wal"
+  query-log-enabled = false
+[monitor]
+  store-enabled = false
+[http]
+  bind-address = "127.0.0.1:$influx_port"
+  auth-enabled = $auth
+  log-enabled = false
+[logging]
+  level = "warn"
+  suppress-logo = true
+[continuous_queries]
+  enabled = false
+[retention]
+  enabled = false
+[subscriber]
+  enabled = false
+CONF
+        influxd -config "$work/influx/influxd.conf" >"$work/influx/log" 2>&1 &
+        influx_pid=$!
+        for _ in $(seq 300); do
+            if curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$influx_port/ping" \
+                | grep -q 204; then return 0; fi
+            kill -0 "$influx_pid" 2>/dev/null || break
+            sleep 0.05
+        done
+        kill -KILL "$influx_pid" 2>/dev/null || true
+        wait "$influx_pid" 2>/dev/null || true
+        influx_pid=""
+    done
+    fail "influxd did not start: $(cat "$work/influx/log")"
+}
+
+# influx_http PATH ARGS...: curl against the test's influxd (-sS, fails on HTTP errors).
+influx_http() {
+    local path=$1
+    shift
+    curl -sS --fail-with-body "http://127.0.0.1:$influx_port$path" "$@"
+}
+
+stop_influx() {
+    kill -TERM "$influx_pid"
+    wait "$influx_pid" 2>/dev/null || true
+    influx_pid=""
+}
