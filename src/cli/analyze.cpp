@@ -164,6 +164,107 @@ struct output_file {
     }
 };
 
+// --anomalies: standard output for "-", else a new file; false (with the reason printed) when
+// it cannot be created.
+bool open_anomalies(std::optional<std::string> const& path, output_file& out)
+{
+    if (!path) return true;
+    if (*path == "-") {
+        out.file = stdout;
+        return true;
+    }
+    out.file = std::fopen(path->c_str(), "w");
+    if (!out.file) {
+        std::fprintf(stderr, "wtfd analyze: %s: cannot create: %s\n", path->c_str(),
+                     std::strerror(errno));
+        return false;
+    }
+    out.owned = true;
+    return true;
+}
+
+// Reads every source into the replayer, noting each in the report and the parameters it found.
+// False when a source could not be read (or, with --strict, had a bad row).
+bool read_sources(detail::analyze_options const& o, asio::io_context& ioc,
+                  detail::replayer& replay, detail::report& r,
+                  std::set<std::string, std::less<>>& found_parameters)
+{
+    bool all_read = true;
+    if (o.influx) {
+        auto const name = "influx " + o.influx->url + " db " + o.influx->database;
+        auto outcome = run_to_completion(ioc, replay::read_influx(*o.influx, replay));
+        if (auto* error = std::get_if<std::string>(&outcome)) {
+            std::fprintf(stderr, "wtfd analyze: %s\n", error->c_str());
+            r.sources.push_back({name, {}, 0, 0, *error});
+            return false;
+        }
+        auto const& s = std::get<replay::influx_summary>(outcome);
+        r.sources.push_back({name, std::to_string(s.series) + " series, query " + o.influx->query,
+                             s.points, s.rejected, std::nullopt});
+        found_parameters.insert(s.parameters.begin(), s.parameters.end());
+        if (o.csv.strict && s.rejected > 0) all_read = false;
+    }
+    for (auto const& file : o.files) {
+        auto outcome = replay::read_csv(file, o.csv, replay);
+        if (auto* failure = std::get_if<replay::csv_failure>(&outcome)) {
+            std::fprintf(stderr, "wtfd analyze: %s\n", failure->message.c_str());
+            r.sources.push_back({file, {}, 0, 0, failure->message});
+            all_read = false;
+            if (o.csv.strict) break;
+            continue;
+        }
+        auto const& s = std::get<replay::csv_summary>(outcome);
+        r.sources.push_back({file, describe(s.layout), s.rows, s.rejected, std::nullopt});
+        found_parameters.insert(s.layout.parameters.begin(), s.layout.parameters.end());
+    }
+    return all_read;
+}
+
+// What the replay found, for the report: counts, sensors, and which parameters had thresholds.
+void describe_findings(detail::replayer const& replay, detect::settings const& detect,
+                       std::set<std::string, std::less<>> const& found_parameters,
+                       detail::report& r)
+{
+    auto const& counts = replay.counts();
+    r.readings = counts.readings;
+    r.stale = counts.stale;
+    r.first_stale = counts.first_stale;
+    r.first = counts.first;
+    r.last = counts.last;
+    r.dropout_gap = describe_gap(detect);
+    r.anomalies_by_type = counts.opened_by_type;
+    r.still_open = counts.still_open;
+    if (auto const* d = replay.detector()) {
+        r.sensor_count = d->sensor_count();
+        d->for_each_sensor([&](detect::sensor_info const& s) {
+            if (r.sensors.size() < sensors_listed)
+                r.sensors.push_back({std::string{s.sensor_id}, s.readings, s.dropout_gap});
+        });
+    }
+    for (auto const& p : found_parameters) {
+        bool const judged = std::any_of(detect.parameters.begin(), detect.parameters.end(),
+                                        [&](auto const& rule) { return rule.name == p; });
+        (judged ? r.parameters : r.unjudged_parameters).push_back(p);
+    }
+}
+
+// --out: the summary's chat completion and its results.csv row; false when they could not be
+// written (the reason printed).
+bool save_summary(std::string const& dir, summarize::wording const& w,
+                  summarize::batch const& batch, std::string const& endpoint, detail::report& r)
+{
+    auto const at = std::chrono::system_clock::now();
+    auto const document = detail::response_document(w, batch, at);
+    auto saved = detail::save_response(dir, document, endpoint, at);
+    if (auto* problem = std::get_if<std::string>(&saved)) {
+        std::fprintf(stderr, "wtfd analyze: %s\n", problem->c_str());
+        return false;
+    }
+    auto const& paths = std::get<detail::saved_paths>(saved);
+    r.saved = {paths.response, paths.results + " (row appended)"};
+    return true;
+}
+
 } // namespace
 
 std::string_view analyze_usage() noexcept { return usage_text; }
@@ -191,24 +292,11 @@ int analyze(std::span<std::string_view const> args)
     log::init(log::level::warning);
 
     output_file anomalies_out;
-    if (o.anomalies_path) {
-        if (*o.anomalies_path == "-") {
-            anomalies_out.file = stdout;
-        } else {
-            anomalies_out.file = std::fopen(o.anomalies_path->c_str(), "w");
-            if (!anomalies_out.file) {
-                std::fprintf(stderr, "wtfd analyze: %s: cannot create: %s\n",
-                             o.anomalies_path->c_str(), std::strerror(errno));
-                return exit_failed;
-            }
-            anomalies_out.owned = true;
-        }
-    }
+    if (!open_anomalies(o.anomalies_path, anomalies_out)) return exit_failed;
     // With the anomalies on stdout, the report moves to stderr so the two never mix.
     std::FILE* const report_out = anomalies_out.file == stdout ? stderr : stdout;
 
     asio::io_context ioc{1};
-    store::history scratch{cfg.storage}; // the summarizer's store; analyze keeps nothing
     auto const params = parameters_of(cfg.detect);
     std::optional<summarize::llm_client> llm;
     if (cfg.llm.enabled && !o.no_llm) {
@@ -219,6 +307,7 @@ int analyze(std::span<std::string_view const> args)
             return exit_failed;
         }
     }
+    store::history scratch{cfg.storage}; // the summarizer's store; analyze keeps nothing
     summarize::summarizer notes{cfg.summary, cfg.llm, params, scratch, nullptr, core::now()};
     std::optional<detail::anomaly_lines> lines;
     if (anomalies_out.file) lines.emplace(anomalies_out.file);
@@ -227,67 +316,16 @@ int analyze(std::span<std::string_view const> args)
 
     detail::report r;
     std::set<std::string, std::less<>> found_parameters;
-    bool failed = false;
-    if (o.influx) {
-        auto const name = "influx " + o.influx->url + " db " + o.influx->database;
-        auto outcome = run_to_completion(ioc, replay::read_influx(*o.influx, replay));
-        if (auto* error = std::get_if<std::string>(&outcome)) {
-            std::fprintf(stderr, "wtfd analyze: %s\n", error->c_str());
-            r.sources.push_back({name, {}, 0, 0, *error});
-            failed = true;
-        } else {
-            auto const& s = std::get<replay::influx_summary>(outcome);
-            r.sources.push_back({name,
-                                 std::to_string(s.series) + " series, query " + o.influx->query,
-                                 s.points, s.rejected, std::nullopt});
-            found_parameters.insert(s.parameters.begin(), s.parameters.end());
-            if (o.csv.strict && s.rejected > 0) failed = true;
-        }
-    }
-    for (auto const& file : o.files) {
-        auto outcome = replay::read_csv(file, o.csv, replay);
-        if (auto* failure = std::get_if<replay::csv_failure>(&outcome)) {
-            std::fprintf(stderr, "wtfd analyze: %s\n", failure->message.c_str());
-            r.sources.push_back({file, {}, 0, 0, failure->message});
-            failed = true;
-            if (o.csv.strict) break;
-            continue;
-        }
-        auto const& s = std::get<replay::csv_summary>(outcome);
-        r.sources.push_back({file, describe(s.layout), s.rows, s.rejected, std::nullopt});
-        found_parameters.insert(s.layout.parameters.begin(), s.layout.parameters.end());
-    }
+    bool ok = read_sources(o, ioc, replay, r, found_parameters);
     problems.print_remainder();
     replay.finish();
-
-    auto const& counts = replay.counts();
     if (lines && !lines->finish()) {
         std::fprintf(stderr, "wtfd analyze: %s: cannot write the anomalies: %s\n",
                      o.anomalies_path->c_str(), std::strerror(errno));
-        failed = true;
+        ok = false;
     }
-
-    r.readings = counts.readings;
-    r.stale = counts.stale;
-    r.first_stale = counts.first_stale;
-    r.first = counts.first;
-    r.last = counts.last;
-    r.dropout_gap = describe_gap(cfg.detect);
-    r.anomalies_by_type = counts.opened_by_type;
-    r.still_open = counts.still_open;
-    if (auto const* d = replay.detector()) {
-        r.sensor_count = d->sensor_count();
-        d->for_each_sensor([&](detect::sensor_info const& s) {
-            if (r.sensors.size() < sensors_listed)
-                r.sensors.push_back({std::string{s.sensor_id}, s.readings, s.dropout_gap});
-        });
-    }
-    for (auto const& p : found_parameters) {
-        bool const judged = std::any_of(cfg.detect.parameters.begin(), cfg.detect.parameters.end(),
-                                        [&](auto const& rule) { return rule.name == p; });
-        (judged ? r.parameters : r.unjudged_parameters).push_back(p);
-    }
-
+    describe_findings(replay, cfg.detect, found_parameters, r);
+    auto const& counts = replay.counts();
     if (counts.readings == 0) {
         std::fputs(detail::render(r).c_str(), report_out);
         std::fprintf(stderr, "wtfd analyze: no valid reading found%s\n",
@@ -304,30 +342,16 @@ int analyze(std::span<std::string_view const> args)
     auto w = run_to_completion(ioc, summarize::word_batch(batch, params, cfg.llm, client));
     if (batch.anomalies.empty()) w.fallback_reason = "no anomalies to describe";
     r.summary = w.text;
-    if (w.from_llm()) {
-        r.summary_source = "worded by the LLM, model " + w.model + ", every number checked "
-                           "against the anomalies";
-    } else {
-        r.summary_source = "wtfd's deterministic summary: " + w.fallback_reason;
-    }
-
-    if (o.out_dir) {
-        auto const at = std::chrono::system_clock::now();
-        auto const document = detail::response_document(w, batch, at);
-        auto saved = detail::save_response(*o.out_dir, document,
-                                           client ? client->endpoint() : std::string{}, at);
-        if (auto* problem = std::get_if<std::string>(&saved)) {
-            std::fprintf(stderr, "wtfd analyze: %s\n", problem->c_str());
-            failed = true;
-        } else {
-            auto const& paths = std::get<detail::saved_paths>(saved);
-            r.saved = {paths.response, paths.results + " (row appended)"};
-        }
-    }
+    r.summary_source = w.from_llm() ? "worded by the LLM, model " + w.model +
+                                          ", every number checked against the anomalies"
+                                    : "wtfd's deterministic summary: " + w.fallback_reason;
+    if (o.out_dir &&
+        !save_summary(*o.out_dir, w, batch, client ? client->endpoint() : std::string{}, r))
+        ok = false;
     if (o.anomalies_path && *o.anomalies_path != "-") r.saved.push_back(*o.anomalies_path);
     std::fputs(detail::render(r).c_str(), report_out);
     std::fflush(report_out);
-    return failed ? exit_failed : 0;
+    return ok ? 0 : exit_failed;
 }
 
 } // namespace wtf::cli

@@ -227,7 +227,7 @@ TEST_CASE("The sensor of a file without a sensor column is the file's stem", "[u
     CHECK(sink.readings[0].sensor == "0");
 }
 
-TEST_CASE("--sensor names the sensor of a file without a sensor column", "[unit][replay]")
+TEST_CASE("csv --sensor names the sensor of a file without a sensor column", "[unit][replay]")
 {
     temp_file const f{"timestamp,sensor-value\n2025-08-31T03:00:00Z,22.5\n"};
     csv_options options;
@@ -385,7 +385,7 @@ TEST_CASE("A long table with many distinct parameters keeps every name right", "
 // ---------------------------------------------------------------------------------------------
 // Options
 
-TEST_CASE("--format wide reports a generator file as wide", "[unit][replay]")
+TEST_CASE("csv --format wide reports a generator file as wide", "[unit][replay]")
 {
     temp_file const f{std::string{generator_header} + "2025-05-28T00:01:23Z,p,1,2,3\n"};
     csv_options options;
@@ -397,7 +397,7 @@ TEST_CASE("--format wide reports a generator file as wide", "[unit][replay]")
     CHECK(sink.readings.size() == 1);
 }
 
-TEST_CASE("--format seed reads any two columns as time and value", "[unit][replay]")
+TEST_CASE("csv --format seed reads any two columns as time and value", "[unit][replay]")
 {
     temp_file const f{"when,id\n2025-05-28T00:01:23Z,4.5\n"};
     csv_options options;
@@ -432,7 +432,7 @@ TEST_CASE("A format the header cannot have fails naming what is missing", "[unit
                              "'timestamp', 'temperature', 'pressure'");
 }
 
-TEST_CASE("--delimiter overrides the guess", "[unit][replay]")
+TEST_CASE("csv --delimiter overrides the guess", "[unit][replay]")
 {
     temp_file const f{"time|sensor|a,b\n2025-05-28T00:00:00Z|s1|1.5\n"};
     csv_options options;
@@ -445,7 +445,7 @@ TEST_CASE("--delimiter overrides the guess", "[unit][replay]")
     CHECK(sink.readings[0].values == values_t{{"a,b", 1.5}});
 }
 
-TEST_CASE("--time-column and --sensor-column pick the columns", "[unit][replay]")
+TEST_CASE("csv --time-column and --sensor-column pick the columns", "[unit][replay]")
 {
     temp_file const f{"id,recorded,station,level\n7,2025-05-28T00:00:00Z,north,1.5\n"};
     csv_options options;
@@ -461,7 +461,7 @@ TEST_CASE("--time-column and --sensor-column pick the columns", "[unit][replay]"
     CHECK(sink.readings[0].values == values_t{{"id", 7.0}, {"level", 1.5}});
 }
 
-TEST_CASE("--map, --ignore and a mapped label shape the parameters", "[unit][replay]")
+TEST_CASE("csv --map, --ignore and a mapped label shape the parameters", "[unit][replay]")
 {
     temp_file const f{"timestamp,t,p,debug,anomaly\n2025-05-28T00:00:00Z,1,2,3,1\n"};
     csv_options options;
@@ -485,7 +485,7 @@ TEST_CASE("Two columns mapped to one parameter fail the header", "[unit][replay]
           f.path() + ":1: columns 'temp' and 'temperature' both feed parameter 'temperature'");
 }
 
-TEST_CASE("--epoch decides how plain numbers are read", "[unit][replay]")
+TEST_CASE("csv --epoch decides how plain numbers are read", "[unit][replay]")
 {
     temp_file const f{"ts,level\n1748390483250,1\n1748390483,2\n"};
     recorder automatic;
@@ -708,7 +708,7 @@ TEST_CASE("Rejected rows count as rows but not readings", "[unit][replay]")
     CHECK(to_string(sink.problems[0]) == f.path() + ":3: column 'temperature': not a number: 'x'");
 }
 
-TEST_CASE("--strict fails at the first problem, after reporting it", "[unit][replay]")
+TEST_CASE("csv --strict fails at the first problem, after reporting it", "[unit][replay]")
 {
     temp_file const f{std::string{generator_header} + "2025-05-28T00:00:00Z,a,1,2,3\n"
                                                       "2025-05-28T00:00:01Z,a,1,2\n"
@@ -721,7 +721,7 @@ TEST_CASE("--strict fails at the first problem, after reporting it", "[unit][rep
     CHECK(sink.lines_and_messages() == strings{"3: 4 fields, the header has 5"});
 }
 
-TEST_CASE("--strict sends the long table's pending reading before failing", "[unit][replay]")
+TEST_CASE("csv --strict sends the long table's pending reading before failing", "[unit][replay]")
 {
     temp_file const f{"timestamp,sensor_id,parameter,value\n"
                       "2025-05-28T00:00:00Z,a,temperature,1\n"
