@@ -12,6 +12,8 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "support/reading_recorder.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <chrono>
@@ -43,28 +45,8 @@ constexpr auto test_timeout = 10s;           // a deadlock detector, never a wai
 constexpr std::int64_t t0_s = 1'700'000'000; // 2023-11-14T22:13:20Z
 constexpr std::int64_t us_per_s = 1'000'000;
 
-struct owned_reading {
-    std::string sensor;
-    std::int64_t time_us = 0;
-    std::vector<std::pair<std::string, double>> values;
-};
+using recorder = test::reading_recorder;
 using values = std::vector<std::pair<std::string, double>>;
-
-class recorder final : public replay::reading_sink {
-public:
-    void on_reading(core::reading const& r) override
-    {
-        owned_reading o;
-        o.sensor = std::string{r.sensor_id};
-        o.time_us = r.time.time_since_epoch().count();
-        for (auto const& m : r.values) o.values.emplace_back(std::string{m.parameter}, m.value);
-        readings.push_back(std::move(o));
-    }
-    void on_problem(replay::row_problem const& p) override { problems.push_back(p); }
-
-    std::vector<owned_reading> readings;
-    std::vector<replay::row_problem> problems;
-};
 
 // One influxd for the whole run (each start takes a second or two); each test its database.
 test::influx_server& shared_server()
@@ -174,13 +156,13 @@ TEST_CASE("Each series' readings carry its sensor tag and its numeric fields",
 
     REQUIRE(sink.readings.size() == 3);
     CHECK(sink.readings[0].sensor == "pipe-1");
-    CHECK(sink.readings[0].time_us == t0_s * us_per_s);
+    CHECK(sink.readings[0].time_us() == t0_s * us_per_s);
     CHECK(sink.readings[0].values == values{{"pressure", 3.0}, {"temperature", 20.5}});
     CHECK(sink.readings[1].sensor == "pipe-1");
-    CHECK(sink.readings[1].time_us == (t0_s + 1) * us_per_s);
+    CHECK(sink.readings[1].time_us() == (t0_s + 1) * us_per_s);
     CHECK(sink.readings[1].values == values{{"temperature", 21.25}}); // null pressure skipped
     CHECK(sink.readings[2].sensor == "pipe-2");
-    CHECK(sink.readings[2].time_us == (t0_s + 2) * us_per_s);
+    CHECK(sink.readings[2].time_us() == (t0_s + 2) * us_per_s);
     CHECK(sink.readings[2].values == values{{"pressure", 4.5}}); // the boolean is no parameter
     CHECK(sink.problems.empty());
 
@@ -280,7 +262,7 @@ TEST_CASE("A result of many chunks arrives whole and in order", "[component][rep
     for (int i = 0; i < n; ++i) {
         auto const& r = sink.readings[static_cast<std::size_t>(i)];
         INFO("point " << i);
-        REQUIRE(r.time_us == (t0_s + i) * us_per_s);
+        REQUIRE(r.time_us() == (t0_s + i) * us_per_s);
         REQUIRE(r.values == values{{"v", static_cast<double>(i)}});
         REQUIRE(r.sensor == "level"); // SELECT v has no sensor column: the measurement
     }
@@ -299,7 +281,7 @@ TEST_CASE("A result of many chunks arrives whole and in order", "[component][rep
         auto const k = i < n / 2 ? 2 * i : 2 * (i - n / 2) + 1; // tank-0's points, then tank-1's
         INFO("point " << i);
         REQUIRE(r.sensor == (i < n / 2 ? "tank-0" : "tank-1"));
-        REQUIRE(r.time_us == (t0_s + k) * us_per_s);
+        REQUIRE(r.time_us() == (t0_s + k) * us_per_s);
     }
     CHECK(g.series == 2);
     CHECK(g.sensors == std::vector<std::string>{"tank-0", "tank-1"});

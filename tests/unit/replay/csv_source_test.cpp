@@ -1,6 +1,8 @@
 #include <wtf/core/time.hpp>
 #include <wtf/replay/csv_source.hpp>
 
+#include "support/reading_recorder.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
@@ -56,35 +58,16 @@ private:
     std::string path_;
 };
 
-struct reading_copy {
-    std::string sensor;
-    wtf::core::timestamp time;
-    std::vector<std::pair<std::string, double>> values;
-};
-
 using values_t = std::vector<std::pair<std::string, double>>;
+using recorder = wtf::test::reading_recorder;
 
-// Keeps copies: a reading's views are valid only during on_reading.
-struct recorder final : wtf::replay::reading_sink {
-    std::vector<reading_copy> readings;
-    std::vector<row_problem> problems;
-
-    void on_reading(wtf::core::reading const& r) override
-    {
-        reading_copy copy{std::string{r.sensor_id}, r.time, {}};
-        for (auto const& m : r.values) copy.values.emplace_back(std::string{m.parameter}, m.value);
-        readings.push_back(std::move(copy));
-    }
-    void on_problem(row_problem const& p) override { problems.push_back(p); }
-
-    // "line: message" for each problem, to compare in one go.
-    std::vector<std::string> lines_and_messages() const
-    {
-        std::vector<std::string> out;
-        for (auto const& p : problems) out.push_back(std::to_string(p.line) + ": " + p.message);
-        return out;
-    }
-};
+// "line: message" for each problem, to compare in one go.
+std::vector<std::string> lines_and_messages(recorder const& sink)
+{
+    std::vector<std::string> out;
+    for (auto const& p : sink.problems) out.push_back(std::to_string(p.line) + ": " + p.message);
+    return out;
+}
 
 csv_summary read_ok(std::string const& path, recorder& sink, csv_options const& options = {})
 {
@@ -114,7 +97,7 @@ std::vector<std::string> problems_of(std::string_view content, csv_options const
     auto const s = read_ok(f.path(), sink, options);
     CHECK(s.rejected == sink.problems.size());
     for (auto const& p : sink.problems) CHECK(p.source == f.path());
-    return sink.lines_and_messages();
+    return lines_and_messages(sink);
 }
 
 using strings = std::vector<std::string>;
@@ -357,7 +340,7 @@ TEST_CASE("A long table maps and ignores parameter names and reports repeats", "
     REQUIRE(sink.readings.size() == 1);
     CHECK(sink.readings[0].sensor == "data");
     CHECK(sink.readings[0].values == values_t{{"temperature", 20.5}});
-    CHECK(sink.lines_and_messages() ==
+    CHECK(lines_and_messages(sink) ==
           strings{"5: parameter 'temperature' given twice for sensor 'data' at "
                   "'2025-05-28T00:00:00Z'",
                   "6: column 'field': no parameter name", "7: no values"});
@@ -609,7 +592,7 @@ TEST_CASE("A line longer than the buffer is a problem and the next line is read"
     auto const s = read_ok(f.path(), sink);
     CHECK(s.rows == 2);
     CHECK(s.readings == 1);
-    CHECK(sink.lines_and_messages() ==
+    CHECK(lines_and_messages(sink) ==
           strings{"2: the line is longer than the read buffer (1048576 bytes)"});
 }
 
@@ -718,7 +701,7 @@ TEST_CASE("csv --strict fails at the first problem, after reporting it", "[unit]
     recorder sink;
     CHECK(read_failure(f.path(), sink, options) == f.path() + ":3: 4 fields, the header has 5");
     CHECK(sink.readings.size() == 1);
-    CHECK(sink.lines_and_messages() == strings{"3: 4 fields, the header has 5"});
+    CHECK(lines_and_messages(sink) == strings{"3: 4 fields, the header has 5"});
 }
 
 TEST_CASE("csv --strict sends the long table's pending reading before failing", "[unit][replay]")

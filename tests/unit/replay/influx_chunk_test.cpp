@@ -4,6 +4,8 @@
 
 #include <wtf/core/time.hpp>
 
+#include "support/reading_recorder.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <chrono>
@@ -18,27 +20,7 @@ using replay::detail::influx_decoder;
 
 namespace {
 
-struct owned_reading {
-    std::string sensor;
-    std::int64_t time_us = 0;
-    std::vector<std::pair<std::string, double>> values;
-};
-
-class recorder final : public replay::reading_sink {
-public:
-    void on_reading(core::reading const& r) override
-    {
-        owned_reading o;
-        o.sensor = std::string{r.sensor_id};
-        o.time_us = r.time.time_since_epoch().count();
-        for (auto const& m : r.values) o.values.emplace_back(std::string{m.parameter}, m.value);
-        readings.push_back(std::move(o));
-    }
-    void on_problem(replay::row_problem const& p) override { problems.push_back(p); }
-
-    std::vector<owned_reading> readings;
-    std::vector<replay::row_problem> problems;
-};
+using recorder = test::reading_recorder;
 
 using values = std::vector<std::pair<std::string, double>>;
 
@@ -79,7 +61,7 @@ TEST_CASE("The sensor tag names each series' readings and numeric fields become 
 
     REQUIRE(sink.readings.size() == 3);
     CHECK(sink.readings[0].sensor == "s1");
-    CHECK(sink.readings[0].time_us == 1700000000000000);
+    CHECK(sink.readings[0].time_us() == 1700000000000000);
     CHECK(sink.readings[0].values == values{{"press", 2.0}, {"temp", 1.5}});
     CHECK(sink.readings[1].sensor == "s1");
     CHECK(sink.readings[1].values == values{{"press", 3.0}});
@@ -116,7 +98,7 @@ TEST_CASE("Bytes split anywhere give the same readings as whole lines", "[unit][
         REQUIRE(split.readings.size() == whole.readings.size());
         for (std::size_t i = 0; i < whole.readings.size(); ++i) {
             CHECK(split.readings[i].sensor == whole.readings[i].sensor);
-            CHECK(split.readings[i].time_us == whole.readings[i].time_us);
+            CHECK(split.readings[i].time_us() == whole.readings[i].time_us());
             CHECK(split.readings[i].values == whole.readings[i].values);
         }
         CHECK(d2.summary().series == 2);
@@ -134,7 +116,7 @@ TEST_CASE("A last line without a newline and blank lines are read", "[unit][repl
     REQUIRE(feed(d, body, sink) == std::nullopt);
     REQUIRE(sink.readings.size() == 1);
     CHECK(sink.readings[0].sensor == "m");
-    CHECK(sink.readings[0].time_us == 5);
+    CHECK(sink.readings[0].time_us() == 5);
 }
 
 TEST_CASE("Without the sensor tag a series is named by its other tags, else its measurement",
@@ -220,7 +202,7 @@ TEST_CASE("A row with no numeric value or a bad time is a problem and is skipped
         "\n";
     REQUIRE(feed(d, body, sink) == std::nullopt);
     REQUIRE(sink.readings.size() == 1);
-    CHECK(sink.readings[0].time_us == 1700000003000000);
+    CHECK(sink.readings[0].time_us() == 1700000003000000);
     REQUIRE(sink.problems.size() == 3);
     CHECK(sink.problems[0].source == "influx");
     CHECK(sink.problems[0].line == 0);
