@@ -1,4 +1,5 @@
 #include "support/influx_server.hpp"
+#include "support/server_process.hpp"
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
@@ -11,14 +12,8 @@
 #include <boost/url/encode.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
 
-#include <arpa/inet.h>
-#include <csignal>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <spawn.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
+#include <sys/time.h>
 
 #include <cerrno>
 #include <chrono>
@@ -32,8 +27,6 @@
 #include <system_error>
 #include <thread>
 #include <vector>
-
-extern char** environ;
 
 namespace wtf::test {
 
@@ -53,43 +46,6 @@ constexpr auto request_timeout = 5s;
 [[noreturn]] void fail(std::string const& what)
 {
     throw std::runtime_error("influx_server: " + what + ": " + std::strerror(errno));
-}
-
-std::string find_binary()
-{
-    if (char const* path = std::getenv("PATH")) {
-        std::string_view rest{path};
-        while (!rest.empty()) {
-            auto const colon = rest.find(':');
-            auto const dir = rest.substr(0, colon);
-            rest = colon == std::string_view::npos ? std::string_view{} : rest.substr(colon + 1);
-            if (dir.empty()) continue;
-            auto candidate = std::string{dir} + "/influxd";
-            if (::access(candidate.c_str(), X_OK) == 0) return candidate;
-        }
-    }
-    if (::access("/usr/bin/influxd", X_OK) == 0) return "/usr/bin/influxd";
-    throw std::runtime_error("influx_server: influxd not found in PATH or /usr/bin "
-                             "(Debian: apt-get install influxdb)");
-}
-
-// A port nothing listens on right now: bind to port 0, read the port, close.
-std::uint16_t free_port()
-{
-    int const s = ::socket(AF_INET, SOCK_STREAM, 0);
-    if (s < 0) fail("socket");
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = 0;
-    ::inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
-    socklen_t len = sizeof addr;
-    bool const ok = ::bind(s, reinterpret_cast<sockaddr const*>(&addr), sizeof addr) == 0 &&
-                    ::getsockname(s, reinterpret_cast<sockaddr*>(&addr), &len) == 0;
-    auto const saved = errno;
-    ::close(s);
-    errno = saved;
-    if (!ok) fail("bind");
-    return ntohs(addr.sin_port);
 }
 
 std::string encoded(std::string_view text)
@@ -135,14 +91,14 @@ std::string credentials(std::string const& username, std::string const& password
 
 influx_server::influx_server(bool auth_enabled)
     : auth_enabled_{auth_enabled}
-    , binary_{find_binary()}
+    , binary_{find_executable("influxd", "influxdb")}
 {
     auto pattern = (std::filesystem::temp_directory_path() / "wtf-influx-XXXXXX").string();
     if (::mkdtemp(pattern.data()) == nullptr) fail("mkdtemp");
     dir_ = pattern;
-    http_port_ = free_port();
-    rpc_port_ = free_port();
-    while (rpc_port_ == http_port_) rpc_port_ = free_port();
+    http_port_ = free_loopback_port();
+    rpc_port_ = free_loopback_port();
+    while (rpc_port_ == http_port_) rpc_port_ = free_loopback_port();
     try {
         start();
     } catch (...) {
@@ -200,26 +156,7 @@ void influx_server::start()
         if (!config) fail("cannot write " + config_path);
     }
 
-    std::vector<std::string> args{binary_, "-config", config_path};
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-
-    auto const logfile = dir_ + "/influxd.log";
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, logfile.c_str(),
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
-    pid_t pid = -1;
-    int const rc = ::posix_spawn(&pid, binary_.c_str(), &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    if (rc != 0) {
-        errno = rc;
-        fail("posix_spawn " + binary_);
-    }
-    pid_ = pid;
+    pid_ = spawn_process({binary_, "-config", config_path}, dir_ + "/influxd.log");
     wait_until_ready();
 }
 
@@ -227,9 +164,7 @@ void influx_server::wait_until_ready()
 {
     auto const deadline = std::chrono::steady_clock::now() + start_deadline;
     while (std::chrono::steady_clock::now() < deadline) {
-        int status = 0;
-        if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-            pid_ = -1;
+        if (exited(pid_)) {
             throw std::runtime_error("influx_server: influxd exited at start: " + log());
         }
         try {
@@ -246,19 +181,7 @@ void influx_server::wait_until_ready()
 
 void influx_server::stop() noexcept
 {
-    if (pid_ <= 0) return;
-    ::kill(pid_, SIGTERM);
-    auto const deadline = std::chrono::steady_clock::now() + stop_deadline;
-    int status = 0;
-    while (::waitpid(pid_, &status, WNOHANG) == 0) {
-        if (std::chrono::steady_clock::now() >= deadline) {
-            ::kill(pid_, SIGKILL);
-            ::waitpid(pid_, &status, 0);
-            break;
-        }
-        std::this_thread::sleep_for(2ms);
-    }
-    pid_ = -1;
+    stop_process(pid_, stop_deadline);
 }
 
 std::string influx_server::log() const

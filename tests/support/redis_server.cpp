@@ -1,13 +1,10 @@
 #include "support/redis_server.hpp"
+#include "support/server_process.hpp"
 
 #include <arpa/inet.h>
-#include <csignal>
-#include <fcntl.h>
 #include <netinet/in.h>
-#include <spawn.h>
 #include <sys/socket.h>
 #include <sys/time.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -22,8 +19,6 @@
 #include <system_error>
 #include <thread>
 #include <vector>
-
-extern char** environ;
 
 namespace wtf::test {
 
@@ -66,35 +61,6 @@ sockaddr_in loopback(std::uint16_t port)
     return addr;
 }
 
-std::string find_binary()
-{
-    if (char const* path = std::getenv("PATH")) {
-        std::string_view rest{path};
-        while (!rest.empty()) {
-            auto const colon = rest.find(':');
-            auto const dir = rest.substr(0, colon);
-            rest = colon == std::string_view::npos ? std::string_view{} : rest.substr(colon + 1);
-            if (dir.empty()) continue;
-            auto candidate = std::string{dir} + "/redis-server";
-            if (::access(candidate.c_str(), X_OK) == 0) return candidate;
-        }
-    }
-    if (::access("/usr/bin/redis-server", X_OK) == 0) return "/usr/bin/redis-server";
-    throw std::runtime_error("redis_server: redis-server not found in PATH or /usr/bin");
-}
-
-// A port nothing listens on right now: bind to port 0, read the port, close.
-std::uint16_t free_port()
-{
-    fd_guard const s{::socket(AF_INET, SOCK_STREAM, 0)};
-    if (s.get() < 0) fail("socket");
-    auto addr = loopback(0);
-    if (::bind(s.get(), reinterpret_cast<sockaddr const*>(&addr), sizeof addr) != 0) fail("bind");
-    socklen_t len = sizeof addr;
-    if (::getsockname(s.get(), reinterpret_cast<sockaddr*>(&addr), &len) != 0) fail("getsockname");
-    return ntohs(addr.sin_port);
-}
-
 // True when something on the port answers a PING (+PONG, or -NOAUTH with a password set).
 bool answers_ping(std::uint16_t port)
 {
@@ -124,12 +90,12 @@ std::string read_log(std::string const& dir)
 
 redis_server::redis_server(std::string password)
     : password_{std::move(password)}
-    , binary_{find_binary()}
+    , binary_{find_executable("redis-server", "redis-server")}
 {
     auto pattern = (std::filesystem::temp_directory_path() / "wtf-redis-XXXXXX").string();
     if (::mkdtemp(pattern.data()) == nullptr) fail("mkdtemp");
     dir_ = pattern;
-    port_ = free_port();
+    port_ = free_loopback_port();
     try {
         start();
     } catch (...) {
@@ -158,22 +124,8 @@ void redis_server::start()
         args.emplace_back("--requirepass");
         args.push_back(password_);
     }
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-    pid_t pid = -1;
-    int const rc = ::posix_spawn(&pid, binary_.c_str(), &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    if (rc != 0) {
-        errno = rc;
-        fail("posix_spawn " + binary_);
-    }
-    pid_ = pid;
+    // stdout and stderr go to the log too: a bad argument is reported there, not in --logfile.
+    pid_ = spawn_process(args, logfile);
     wait_until_ready();
 }
 
@@ -181,9 +133,7 @@ void redis_server::wait_until_ready()
 {
     auto const deadline = std::chrono::steady_clock::now() + start_deadline;
     while (std::chrono::steady_clock::now() < deadline) {
-        int status = 0;
-        if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-            pid_ = -1;
+        if (exited(pid_)) {
             throw std::runtime_error("redis_server: redis-server exited at start: " +
                                      read_log(dir_));
         }
@@ -197,19 +147,7 @@ void redis_server::wait_until_ready()
 
 void redis_server::stop() noexcept
 {
-    if (!running()) return;
-    ::kill(pid_, SIGTERM);
-    auto const deadline = std::chrono::steady_clock::now() + stop_deadline;
-    int status = 0;
-    while (::waitpid(pid_, &status, WNOHANG) == 0) {
-        if (std::chrono::steady_clock::now() >= deadline) {
-            ::kill(pid_, SIGKILL);
-            ::waitpid(pid_, &status, 0);
-            break;
-        }
-        std::this_thread::sleep_for(2ms);
-    }
-    pid_ = -1;
+    stop_process(pid_, stop_deadline);
 }
 
 } // namespace wtf::test
