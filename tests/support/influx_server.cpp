@@ -19,7 +19,6 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
-#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <stdexcept>
@@ -93,26 +92,15 @@ influx_server::influx_server(bool auth_enabled)
     : auth_enabled_{auth_enabled}
     , binary_{find_executable("influxd", "influxdb")}
 {
-    auto pattern = (std::filesystem::temp_directory_path() / "wtf-influx-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) fail("mkdtemp");
-    dir_ = pattern;
     http_port_ = free_loopback_port();
     rpc_port_ = free_loopback_port();
     while (rpc_port_ == http_port_) rpc_port_ = free_loopback_port();
-    try {
-        start();
-    } catch (...) {
-        std::error_code ignored;
-        std::filesystem::remove_all(dir_, ignored);
-        throw;
-    }
+    start(); // on failure the directory goes with the member
 }
 
 influx_server::~influx_server()
 {
     stop();
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
 }
 
 std::string influx_server::url() const
@@ -123,17 +111,17 @@ std::string influx_server::url() const
 void influx_server::start()
 {
     // The keys influxd 1.6.7 knows (`influxd config` prints them); unknown ones are ignored.
-    auto const config_path = dir_ + "/influxd.conf";
+    auto const config_path = dir_.file("influxd.conf");
     {
         std::ofstream config{config_path};
         config << "reporting-disabled = true\n"
                << "bind-address = \"127.0.0.1:" << rpc_port_ << "\"\n"
                << "[meta]\n"
-               << "  dir = \"" << dir_ << "/meta\"\n"
+               << "  dir = \"" << dir_.path() << "/meta\"\n"
                << "  logging-enabled = false\n"
                << "[data]\n"
-               << "  dir = \"" << dir_ << "/data\"\n"
-               << "  wal-dir = \"" << dir_ << "/wal\"\n"
+               << "  dir = \"" << dir_.path() << "/data\"\n"
+               << "  wal-dir = \"" << dir_.path() << "/wal\"\n"
                << "  query-log-enabled = false\n"
                << "[monitor]\n"
                << "  store-enabled = false\n"
@@ -156,7 +144,7 @@ void influx_server::start()
         if (!config) fail("cannot write " + config_path);
     }
 
-    pid_ = spawn_process({binary_, "-config", config_path}, dir_ + "/influxd.log");
+    pid_ = spawn_process({binary_, "-config", config_path}, dir_.file("influxd.log"));
     wait_until_ready();
 }
 
@@ -186,7 +174,7 @@ void influx_server::stop() noexcept
 
 std::string influx_server::log() const
 {
-    std::ifstream in{dir_ + "/influxd.log"};
+    std::ifstream in{dir_.file("influxd.log")};
     return {std::istreambuf_iterator<char>{in}, std::istreambuf_iterator<char>{}};
 }
 

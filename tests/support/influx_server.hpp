@@ -4,6 +4,8 @@
 // monitoring and continuous queries off; stopped with SIGTERM (SIGKILL after 5 s). The calls
 // block; a test may call them from inside its coroutine.
 
+#include "support/temp_dir.hpp"
+
 #include <cstdint>
 #include <string>
 #include <sys/types.h>
@@ -46,7 +48,7 @@ private:
 
     bool auth_enabled_ = false;
     std::string binary_;
-    std::string dir_;
+    temp_dir dir_{"wtf-influx"}; // removed once the destructor has stopped the server
     std::uint16_t http_port_ = 0;
     std::uint16_t rpc_port_ = 0;
     pid_t pid_ = -1;

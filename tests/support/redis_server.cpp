@@ -7,11 +7,8 @@
 #include <sys/time.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <chrono>
 #include <cstdlib>
-#include <cstring>
-#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <stdexcept>
@@ -27,11 +24,6 @@ namespace {
 using namespace std::chrono_literals;
 constexpr auto start_deadline = 5s;
 constexpr auto stop_deadline = 5s;
-
-[[noreturn]] void fail(std::string const& what)
-{
-    throw std::runtime_error("redis_server: " + what + ": " + std::strerror(errno));
-}
 
 // Closes a descriptor when it goes out of scope.
 class fd_guard {
@@ -92,34 +84,23 @@ redis_server::redis_server(std::string password)
     : password_{std::move(password)}
     , binary_{find_executable("redis-server", "redis-server")}
 {
-    auto pattern = (std::filesystem::temp_directory_path() / "wtf-redis-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) fail("mkdtemp");
-    dir_ = pattern;
     port_ = free_loopback_port();
-    try {
-        start();
-    } catch (...) {
-        std::error_code ignored;
-        std::filesystem::remove_all(dir_, ignored);
-        throw;
-    }
+    start(); // on failure the directory goes with the member
 }
 
 redis_server::~redis_server()
 {
     stop();
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
 }
 
 void redis_server::start()
 {
     if (running()) return;
     auto const port = std::to_string(port_);
-    auto const logfile = dir_ + "/redis.log";
+    auto const logfile = dir_.file("redis.log");
     std::vector<std::string> args{
         binary_, "--port", port, "--bind",      "127.0.0.1", "--save",    "",     "--appendonly",
-        "no",    "--dir",  dir_, "--daemonize", "no",        "--logfile", logfile};
+        "no",    "--dir",  dir_.path(), "--daemonize", "no",        "--logfile", logfile};
     if (!password_.empty()) {
         args.emplace_back("--requirepass");
         args.push_back(password_);
@@ -135,14 +116,14 @@ void redis_server::wait_until_ready()
     while (std::chrono::steady_clock::now() < deadline) {
         if (exited(pid_)) {
             throw std::runtime_error("redis_server: redis-server exited at start: " +
-                                     read_log(dir_));
+                                     read_log(dir_.path()));
         }
         if (answers_ping(port_)) return;
         std::this_thread::sleep_for(10ms);
     }
     stop();
     throw std::runtime_error("redis_server: no answer to PING on port " + std::to_string(port_) +
-                             " within 5 s: " + read_log(dir_));
+                             " within 5 s: " + read_log(dir_.path()));
 }
 
 void redis_server::stop() noexcept

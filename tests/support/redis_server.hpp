@@ -4,6 +4,8 @@
 // on the same port, for reconnect tests. The calls block (for a few milliseconds when all is
 // well); a test may call them from inside its coroutine.
 
+#include "support/temp_dir.hpp"
+
 #include <cstdint>
 #include <string>
 #include <sys/types.h>
@@ -31,7 +33,7 @@ private:
 
     std::string password_;
     std::string binary_;
-    std::string dir_;
+    temp_dir dir_{"wtf-redis"}; // removed once the destructor has stopped the server
     std::uint16_t port_ = 0;
     pid_t pid_ = -1;
 };

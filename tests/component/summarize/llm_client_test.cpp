@@ -1,6 +1,7 @@
 // The LLM client on a real io_context against the llama.cpp stand-in on loopback.
 
 #include "support/llm_stand_in.hpp"
+#include "support/temp_dir.hpp"
 
 #include <wtf/summarize/llm_client.hpp>
 
@@ -17,7 +18,6 @@
 #include <chrono>
 #include <cstdlib>
 #include <exception>
-#include <filesystem>
 #include <fstream>
 #include <optional>
 #include <stdexcept>
@@ -29,7 +29,6 @@ namespace {
 using namespace std::chrono_literals;
 using namespace wtf;
 namespace asio = boost::asio;
-namespace fs = std::filesystem;
 using outcome = std::variant<summarize::chat_reply, summarize::llm_error>;
 using clock_type = std::chrono::steady_clock;
 
@@ -85,23 +84,6 @@ summarize::llm_error error_of(outcome o)
     if (auto const* r = std::get_if<summarize::chat_reply>(&o)) FAIL("reply: " << r->content);
     return std::get<summarize::llm_error>(std::move(o));
 }
-
-struct temp_dir {
-    temp_dir()
-    {
-        std::string pattern = (fs::temp_directory_path() / "wtf-llm-XXXXXX").string();
-        REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-        path = pattern;
-    }
-    ~temp_dir()
-    {
-        std::error_code ignored;
-        fs::remove_all(path, ignored);
-    }
-    temp_dir(temp_dir const&) = delete;
-    temp_dir& operator=(temp_dir const&) = delete;
-    fs::path path;
-};
 
 } // namespace
 
@@ -322,15 +304,15 @@ TEST_CASE("A kept-alive connection the server closed is replaced at once", "[com
 
 TEST_CASE("The key is read from api_key_file", "[component]")
 {
-    temp_dir dir;
-    auto const key_file = dir.path / "key";
+    test::temp_dir dir{"wtf-llm"};
+    auto const key_file = dir.file("key");
     std::ofstream{key_file} << "  sk-from-file\n";
 
     asio::io_context ioc;
     test::llm_stand_in server{ioc.get_executor()};
     server.set_key("sk-from-file");
     auto s = settings_for(server.base_url());
-    s.api_key_file = key_file.string();
+    s.api_key_file = key_file;
     summarize::llm_client client{ioc.get_executor(), s};
 
     reply_of(ask(ioc, client));
@@ -359,9 +341,9 @@ TEST_CASE("An unreadable api_key_file or a bad base_url throws at construction",
 
 TEST_CASE("https verifies the server's certificate against ca_file", "[component]")
 {
-    temp_dir dir;
-    auto const cert = (dir.path / "c.pem").string();
-    auto const key = (dir.path / "k.pem").string();
+    test::temp_dir dir{"wtf-llm"};
+    auto const cert = dir.file("c.pem");
+    auto const key = dir.file("k.pem");
     std::string const command =
         "openssl req -x509 -newkey rsa:2048 -nodes -keyout '" + key + "' -out '" + cert
         + "' -days 1 -subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1"
@@ -391,7 +373,7 @@ TEST_CASE("https verifies the server's certificate against ca_file", "[component
     }
     SECTION("a missing ca_file throws at construction")
     {
-        s.ca_file = (dir.path / "missing.pem").string();
+        s.ca_file = dir.file("missing.pem");
         CHECK_THROWS_AS((summarize::llm_client{ioc.get_executor(), s}), std::invalid_argument);
     }
 }

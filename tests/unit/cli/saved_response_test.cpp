@@ -1,6 +1,8 @@
 #include "cli/detail/saved_response.hpp"
 
 #include <boost/json/parse.hpp>
+#include "support/temp_dir.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <filesystem>
@@ -11,17 +13,6 @@ using namespace wtf;
 namespace fs = std::filesystem;
 
 namespace {
-
-struct temp_dir {
-    fs::path path;
-    temp_dir()
-    {
-        std::string pattern = (fs::temp_directory_path() / "wtf-saved-XXXXXX").string();
-        REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-        path = pattern;
-    }
-    ~temp_dir() { fs::remove_all(path); }
-};
 
 std::string read(fs::path const& p)
 {
@@ -82,11 +73,11 @@ TEST_CASE("wtfd's own summary is saved as a chat completion marked as determinis
 
 TEST_CASE("responses are never overwritten and results.csv gets its header once", "[unit][cli]")
 {
-    temp_dir dir;
+    test::temp_dir dir{"wtf-saved"};
     auto const at = std::chrono::system_clock::now();
-    auto first = cli::detail::save_response(dir.path.string(), "{\"a\":1}\n",
+    auto first = cli::detail::save_response(dir.path(), "{\"a\":1}\n",
                                             "http://127.0.0.1:8008/v1/chat/completions", at);
-    auto second = cli::detail::save_response(dir.path.string(), "{\"a\":2}\n", "", at);
+    auto second = cli::detail::save_response(dir.path(), "{\"a\":2}\n", "", at);
     REQUIRE(std::holds_alternative<cli::detail::saved_paths>(first));
     REQUIRE(std::holds_alternative<cli::detail::saved_paths>(second));
     auto const& p1 = std::get<cli::detail::saved_paths>(first);
@@ -96,7 +87,7 @@ TEST_CASE("responses are never overwritten and results.csv gets its header once"
     CHECK(read(p1.response) == "{\"a\":1}\n");
     CHECK(read(p2.response) == "{\"a\":2}\n");
 
-    auto const csv = read(dir.path / "results.csv");
+    auto const csv = read(dir.file("results.csv"));
     auto const rel1 = "responses/" + fs::path(p1.response).filename().string();
     auto const rel2 = "responses/" + fs::path(p2.response).filename().string();
     CHECK_THAT(csv, Catch::StartsWith("timestamp,model_api_url,output_filename\n"));
@@ -108,23 +99,23 @@ TEST_CASE("responses are never overwritten and results.csv gets its header once"
 TEST_CASE("an existing empty results.csv gets the header; a URL with a comma is quoted",
           "[unit][cli]")
 {
-    temp_dir dir;
-    std::ofstream{dir.path / "results.csv"};
-    auto saved = cli::detail::save_response(dir.path.string(), "{}", "http://h/v1,x",
+    test::temp_dir dir{"wtf-saved"};
+    std::ofstream{dir.file("results.csv")};
+    auto saved = cli::detail::save_response(dir.path(), "{}", "http://h/v1,x",
                                             std::chrono::system_clock::now());
     REQUIRE(std::holds_alternative<cli::detail::saved_paths>(saved));
-    auto const csv = read(dir.path / "results.csv");
+    auto const csv = read(dir.file("results.csv"));
     CHECK_THAT(csv, Catch::StartsWith("timestamp,model_api_url,output_filename\n"));
     CHECK_THAT(csv, Catch::Contains(",\"http://h/v1,x\",responses/"));
 }
 
 TEST_CASE("an unusable output directory is an error naming the path", "[unit][cli]")
 {
-    temp_dir dir;
-    std::ofstream{dir.path / "file"} << "x";
-    auto saved = cli::detail::save_response((dir.path / "file").string(), "{}", "",
+    test::temp_dir dir{"wtf-saved"};
+    std::ofstream{dir.file("file")} << "x";
+    auto saved = cli::detail::save_response(dir.file("file"), "{}", "",
                                             std::chrono::system_clock::now());
     REQUIRE(std::holds_alternative<std::string>(saved));
     CHECK_THAT(std::get<std::string>(saved),
-               Catch::StartsWith((dir.path / "file" / "responses").string() + ": cannot create"));
+               Catch::StartsWith(dir.file("file/responses") + ": cannot create"));
 }

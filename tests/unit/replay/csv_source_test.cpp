@@ -2,6 +2,7 @@
 #include <wtf/replay/csv_source.hpp>
 
 #include "support/reading_recorder.hpp"
+#include "support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -36,25 +37,19 @@ wtf::core::timestamp at(std::string_view text)
 class temp_file {
 public:
     explicit temp_file(std::string_view content, std::string const& name = "data.csv")
+        : path_{dir_.file(name)}
     {
-        std::string pattern = (fs::temp_directory_path() / "wtf-csv-XXXXXX").string();
-        REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-        dir_ = pattern;
-        path_ = (dir_ / name).string();
         fs::create_directories(fs::path{path_}.parent_path());
         std::ofstream out{path_, std::ios::binary};
         out.write(content.data(), static_cast<std::streamsize>(content.size()));
         REQUIRE(out.good());
     }
-    ~temp_file() { fs::remove_all(dir_); }
-    temp_file(temp_file const&) = delete;
-    temp_file& operator=(temp_file const&) = delete;
 
     std::string const& path() const { return path_; }
-    fs::path const& dir() const { return dir_; }
+    fs::path dir() const { return dir_.path(); }
 
 private:
-    fs::path dir_;
+    wtf::test::temp_dir dir_{"wtf-csv"};
     std::string path_;
 };
 
