@@ -208,8 +208,7 @@ std::function<std::string()> status_line(ingest::pipeline const& pipeline,
     };
     return [&, accepted, last = sample{}]() mutable {
         sample const now_sample{accepted(), std::chrono::steady_clock::now()};
-        double const seconds =
-            std::chrono::duration<double>(now_sample.at - last.at).count();
+        double const seconds = std::chrono::duration<double>(now_sample.at - last.at).count();
         double const rate =
             seconds > 0 ? static_cast<double>(now_sample.readings - last.readings) / seconds : 0;
         last = now_sample;
@@ -254,8 +253,7 @@ int run(config::daemon_config const& cfg, options const& o)
     store::history history{cfg.storage};
     auto const interrupted = cfg.storage.journal ? restore_history(cfg.storage, history, detector)
                                                  : std::vector<core::anomaly>{};
-    ingest::pipeline pipeline{detector, history,
-                              {cfg.api.max_clock_skew, cfg.detect.max_sensors}};
+    ingest::pipeline pipeline{detector, history, {cfg.api.max_clock_skew, cfg.detect.max_sensors}};
 
     // Observers in this order: the journal first (the record), then the mirror, then the
     // summarizer.
@@ -287,7 +285,8 @@ int run(config::daemon_config const& cfg, options const& o)
     // describe a stop as if it were news.
     for (auto const& a : interrupted) history.record(core::anomaly_change::closed, a);
     if (!interrupted.empty())
-        log::notice("journal") << "closed the episodes open at the stop count=" << interrupted.size();
+        log::notice("journal") << "closed the episodes open at the stop count="
+                               << interrupted.size();
 
     std::optional<summarize::llm_client> llm;
     if (cfg.llm.enabled) {
@@ -298,12 +297,10 @@ int run(config::daemon_config const& cfg, options const& o)
             return exit_config;
         }
     }
-    summarize::summarizer summarizer{cfg.summary, cfg.llm, parameters_of(cfg.detect),
-                                     history,     llm ? &*llm : nullptr, started};
-    history.subscribe(
-        [&summarizer](core::anomaly_change change, core::anomaly const& a, std::string_view) {
-            summarizer.note(change, a);
-        });
+    summarize::summarizer summarizer{
+        cfg.summary, cfg.llm, parameters_of(cfg.detect), history, llm ? &*llm : nullptr, started};
+    history.subscribe([&summarizer](core::anomaly_change change, core::anomaly const& a,
+                                    std::string_view) { summarizer.note(change, a); });
     // Counted from now on: the anomalies a journal restored are not counted again.
     api::metrics metrics;
     history.subscribe([&metrics](core::anomaly_change change, core::anomaly const& a,
@@ -351,11 +348,11 @@ int run(config::daemon_config const& cfg, options const& o)
     auto start_generator = [&] {
         if (!current.generator.enabled) return;
         auto& stop = generator_signals.emplace_back();
-        asio::co_spawn(ioc,
-                       ingest::run_generator(current.generator,
-                                             ingest::generated_parameters(current.detect), feed),
-                       asio::bind_cancellation_slot(stop.slot(),
-                                                    task_guard{"generator", &exit_code, &ioc}));
+        asio::co_spawn(
+            ioc,
+            ingest::run_generator(current.generator, ingest::generated_parameters(current.detect),
+                                  feed),
+            asio::bind_cancellation_slot(stop.slot(), task_guard{"generator", &exit_code, &ioc}));
     };
     auto stop_generator = [&] {
         if (!generator_signals.empty())
@@ -368,9 +365,9 @@ int run(config::daemon_config const& cfg, options const& o)
         return daemon::tick_period(current.detect.dropout_gap_auto ? std::chrono::seconds{1}
                                                                    : current.detect.dropout_gap);
     };
-    asio::co_spawn(ioc, daemon::run_ticker(tick_every, tick),
-                   asio::bind_cancellation_slot(stop_ticker.slot(),
-                                                task_guard{"ticker", &exit_code, &ioc}));
+    asio::co_spawn(
+        ioc, daemon::run_ticker(tick_every, tick),
+        asio::bind_cancellation_slot(stop_ticker.slot(), task_guard{"ticker", &exit_code, &ioc}));
     asio::co_spawn(ioc, summarizer.run(),
                    asio::bind_cancellation_slot(stop_summarizer.slot(),
                                                 task_guard{"summarizer", &exit_code, &ioc}));

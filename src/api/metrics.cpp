@@ -21,8 +21,7 @@ constexpr std::array<double, 9> http_bounds{0.0005, 0.001, 0.0025, 0.005, 0.01,
 constexpr std::array<double, 9> llm_bounds{0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0};
 
 // Every status the router and the server send; the last slot counts any other.
-constexpr std::array<unsigned, 10> known_statuses{200, 400, 401, 404, 405,
-                                                  413, 422, 431, 500, 503};
+constexpr std::array<unsigned, 10> known_statuses{200, 400, 401, 404, 405, 413, 422, 431, 500, 503};
 
 std::size_t status_slot(unsigned status) noexcept
 {
@@ -201,8 +200,7 @@ void exposition::series(std::string_view name, std::string_view suffix,
     out_ += "} ";
 }
 
-void exposition::sample(std::string_view name, std::initializer_list<label> labels,
-                        std::uint64_t v)
+void exposition::sample(std::string_view name, std::initializer_list<label> labels, std::uint64_t v)
 {
     series(name, {}, labels, nullptr);
     append_number(out_, v);
@@ -286,8 +284,7 @@ void append_metrics(std::string& out, scrape const& s)
         }
     }
     x.family("wtfd_active_anomalies", "gauge", "Anomaly episodes open now.");
-    x.sample("wtfd_active_anomalies", {},
-             static_cast<std::uint64_t>(s.history.active_anomalies()));
+    x.sample("wtfd_active_anomalies", {}, static_cast<std::uint64_t>(s.history.active_anomalies()));
 
     if (auto const* llm = s.llm) {
         x.family("wtfd_summaries_total", "counter", "Summaries written, by who wrote the text.");
@@ -312,8 +309,8 @@ void append_metrics(std::string& out, scrape const& s)
                         std::to_chars(code.data(), code.data() + code.size(), known_statuses[i]);
                     status = {code.data(), static_cast<std::size_t>(end - code.data())};
                 }
-                x.sample("wtfd_http_requests_total",
-                         {{"route", to_string(r)}, {"status", status}}, row[i]);
+                x.sample("wtfd_http_requests_total", {{"route", to_string(r)}, {"status", status}},
+                         row[i]);
             }
         }
         x.family("wtfd_http_request_duration_seconds", "histogram",

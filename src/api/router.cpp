@@ -72,8 +72,8 @@ bool authorized(settings const& s, request const& req, bool write) noexcept
 std::string one_decimal(double v)
 {
     std::array<char, 32> buf{};
-    auto const [end, ec] = std::to_chars(buf.data(), buf.data() + buf.size(), v,
-                                         std::chars_format::fixed, 1);
+    auto const [end, ec] =
+        std::to_chars(buf.data(), buf.data() + buf.size(), v, std::chars_format::fixed, 1);
     return ec == std::errc{} ? std::string(buf.data(), end) : std::string{"0.0"};
 }
 
@@ -110,8 +110,7 @@ router::router(settings const& s, services svc)
       svc_{svc},
       openapi_{share(std::string{detail::openapi_json()})},
       docs_{share(std::string{detail::docs_page()})}
-{
-}
+{}
 
 struct router::route {
     endpoint ep;
@@ -123,25 +122,32 @@ struct router::route {
 std::span<router::route const> router::routes() noexcept
 {
     static constexpr std::array<route, route_count> table{{
-        {{"/anomalies", method::get, false}, "GET, HEAD",
+        {{"/anomalies", method::get, false},
+         "GET, HEAD",
          [](router& r, request const& q, boost::urls::url_view const&, core::timestamp,
             ingest::batch&) { return r.get_anomalies(q); }},
-        {{"/summary", method::get, false}, "GET, HEAD",
+        {{"/summary", method::get, false},
+         "GET, HEAD",
          [](router& r, request const& q, boost::urls::url_view const&, core::timestamp,
             ingest::batch&) { return r.get_summary(q); }},
-        {{"/status", method::get, false}, "GET, HEAD",
+        {{"/status", method::get, false},
+         "GET, HEAD",
          [](router& r, request const&, boost::urls::url_view const&, core::timestamp t,
             ingest::batch&) { return r.get_status(t); }},
-        {{"/metrics", method::get, false}, "GET, HEAD",
+        {{"/metrics", method::get, false},
+         "GET, HEAD",
          [](router& r, request const&, boost::urls::url_view const&, core::timestamp t,
             ingest::batch&) { return r.get_metrics(t); }},
-        {{"/readings", method::post, false}, "POST",
+        {{"/readings", method::post, false},
+         "POST",
          [](router& r, request const& q, boost::urls::url_view const&, core::timestamp t,
             ingest::batch& b) { return r.post_readings(q, t, b); }},
-        {{"/openapi.json", method::get, true}, "GET, HEAD",
+        {{"/openapi.json", method::get, true},
+         "GET, HEAD",
          [](router& r, request const&, boost::urls::url_view const&, core::timestamp,
             ingest::batch&) { return ok(r.openapi_); }},
-        {{"/docs", method::get, true}, "GET, HEAD",
+        {{"/docs", method::get, true},
+         "GET, HEAD",
          [](router& r, request const&, boost::urls::url_view const&, core::timestamp,
             ingest::batch&) {
              return response{200, r.docs_, {}, {}, "text/html; charset=utf-8", docs_policy};
@@ -219,8 +225,8 @@ response router::get_summary(request const& req)
     bool detail = false;
     std::size_t limit = 0;
     auto const url = boost::urls::parse_origin_form(req.target);
-    if (auto problem = detail::parse_summary_query(url->params(),
-                                                   svc_.history.summary_capacity(), detail, limit))
+    if (auto problem = detail::parse_summary_query(url->params(), svc_.history.summary_capacity(),
+                                                   detail, limit))
         return error_response(422, *problem);
 
     auto const version = svc_.history.version();
@@ -291,7 +297,10 @@ void append_journal_status(core::json_writer& w, store::journal_status const* jo
         w.member("events_lost", journal->events_lost);
         w.member("pending_bytes", static_cast<std::uint64_t>(journal->pending_bytes));
         w.key("last_sync");
-        if (journal->last_sync) w.value(*journal->last_sync); else w.null();
+        if (journal->last_sync)
+            w.value(*journal->last_sync);
+        else
+            w.null();
         w.member("compactions", journal->compactions);
     }
     w.end_object();
@@ -304,8 +313,8 @@ response router::get_status(core::timestamp now)
     // Every counter only grows, so their sum changes whenever one does.
     auto const version = svc_.pipeline.version() + svc_.history.version() +
                          (svc_.status_version ? svc_.status_version() : 0);
-    bool const fresh = status_.body && status_.version == version && now >= status_.built_at
-                    && now - status_.built_at < status_max_age;
+    bool const fresh = status_.body && status_.version == version && now >= status_.built_at &&
+                       now - status_.built_at < status_max_age;
     if (fresh) return ok(status_.body);
 
     std::string out;
@@ -343,13 +352,25 @@ response router::get_status(core::timestamp now)
     if (auto const* llm = svc_.llm) {
         w.member("enabled", llm->enabled);
         w.key("endpoint");
-        if (llm->endpoint.empty()) w.null(); else w.value(llm->endpoint);
+        if (llm->endpoint.empty())
+            w.null();
+        else
+            w.value(llm->endpoint);
         w.key("last_success");
-        if (llm->last_success) w.value(*llm->last_success); else w.null();
+        if (llm->last_success)
+            w.value(*llm->last_success);
+        else
+            w.null();
         w.key("last_failure");
-        if (llm->last_failure) w.value(*llm->last_failure); else w.null();
+        if (llm->last_failure)
+            w.value(*llm->last_failure);
+        else
+            w.null();
         w.key("last_failure_reason");
-        if (llm->last_failure_reason.empty()) w.null(); else w.value(llm->last_failure_reason);
+        if (llm->last_failure_reason.empty())
+            w.null();
+        else
+            w.value(llm->last_failure_reason);
         w.key("summaries");
         w.begin_object();
         w.member("llm", llm->llm_summaries);
@@ -418,16 +439,16 @@ response router::get_metrics(core::timestamp now)
     std::string out;
     out.reserve(metrics_size_ + 512);
     append_metrics(out, {
-        .pipeline = svc_.pipeline,
-        .history = svc_.history,
-        .started_at = svc_.started_at,
-        .now = now,
-        .counters = svc_.metrics,
-        .llm = svc_.llm,
-        .journal = svc_.journal,
-        .redis = svc_.redis,
-        .resident_bytes = resident_memory_bytes(),
-    });
+                            .pipeline = svc_.pipeline,
+                            .history = svc_.history,
+                            .started_at = svc_.started_at,
+                            .now = now,
+                            .counters = svc_.metrics,
+                            .llm = svc_.llm,
+                            .journal = svc_.journal,
+                            .redis = svc_.redis,
+                            .resident_bytes = resident_memory_bytes(),
+                        });
     metrics_size_ = out.size();
     return {200, share(std::move(out)), {}, {}, "text/plain; version=0.0.4; charset=utf-8", {}};
 }

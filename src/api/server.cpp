@@ -61,10 +61,12 @@ struct connection;
 // outlives the server object (its frame destroyed later by the io_context) still finds it.
 struct state {
     state(asio::any_io_executor ex, settings const& s, services svc)
-        : cfg{s}, routes{s, svc}, counters{svc.metrics}, acceptor{std::move(ex)},
+        : cfg{s},
+          routes{s, svc},
+          counters{svc.metrics},
+          acceptor{std::move(ex)},
           server_header{"wtfd/" + std::string{core::version()}}
-    {
-    }
+    {}
 
     settings cfg;
     router routes;
@@ -80,10 +82,10 @@ struct state {
 
 struct connection {
     connection(std::shared_ptr<state> s, tcp::socket socket)
-        : owner{std::move(s)}, stream{std::move(socket)},
+        : owner{std::move(s)},
+          stream{std::move(socket)},
           pos{owner->connections.insert(owner->connections.end(), this)}
-    {
-    }
+    {}
     ~connection() { owner->connections.erase(pos); }
     connection(connection const&) = delete;
     connection& operator=(connection const&) = delete;
@@ -129,8 +131,8 @@ std::string endpoint_text(std::string_view host, std::uint16_t port)
 std::optional<response> refusal(beast::error_code const& ec, settings const& cfg)
 {
     if (ec == http::error::body_limit) {
-        return error_response(413, "request body exceeds " + std::to_string(cfg.max_body_bytes)
-                                       + " bytes");
+        return error_response(413, "request body exceeds " + std::to_string(cfg.max_body_bytes) +
+                                       " bytes");
     }
     if (ec == http::error::header_limit) {
         return error_response(431, "request header fields too large");
@@ -287,8 +289,7 @@ struct server::impl {
 
 server::server(asio::any_io_executor ex, settings const& s, services svc)
     : impl_{std::make_unique<impl>(impl{std::make_shared<state>(std::move(ex), s, svc)})}
-{
-}
+{}
 
 server::~server() { abort(); }
 
@@ -356,9 +357,9 @@ asio::awaitable<void> server::run()
                 break;
             if (ec == asio::error::connection_aborted) continue;
             log::warning("api") << "accept failed error=" << ec.message();
-            if (ec == asio::error::no_descriptors
-                || ec == boost::system::errc::too_many_files_open_in_system
-                || ec == asio::error::no_buffer_space || ec == asio::error::no_memory) {
+            if (ec == asio::error::no_descriptors ||
+                ec == boost::system::errc::too_many_files_open_in_system ||
+                ec == asio::error::no_buffer_space || ec == asio::error::no_memory) {
                 // Out of descriptors or memory: retrying at once would spin.
                 asio::steady_timer pause{st.acceptor.get_executor(), accept_backoff};
                 co_await pause.async_wait(use_tuple);

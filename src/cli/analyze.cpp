@@ -93,8 +93,10 @@ std::string describe(replay::csv_layout const& l)
 {
     std::string s{replay::to_string(l.format)};
     s += ", " + quoted_char(l.delimiter) + "-separated, time column " + l.time_column;
-    if (!l.sensor_column.empty()) s += ", sensor column " + l.sensor_column;
-    else s += ", sensor '" + l.sensor + "'";
+    if (!l.sensor_column.empty())
+        s += ", sensor column " + l.sensor_column;
+    else
+        s += ", sensor '" + l.sensor + "'";
     if (!l.ignored.empty()) {
         s += ", ignored:";
         for (auto const& c : l.ignored) s += " " + c;
@@ -109,8 +111,8 @@ std::variant<config::daemon_config, std::string> analyze_config(detail::analyze_
     config::daemon_config base;
     base.detect.dropout_gap_auto = true;
     auto const env = config::process_environment();
-    auto loaded = o.config_path ? config::load(*o.config_path, env, base)
-                                : config::defaults(env, base);
+    auto loaded =
+        o.config_path ? config::load(*o.config_path, env, base) : config::defaults(env, base);
     if (auto* errors = std::get_if<std::vector<config::error>>(&loaded)) {
         std::string all;
         for (auto const& e : *errors) all += (all.empty() ? "" : "\n") + config::to_string(e);
@@ -185,9 +187,8 @@ bool open_anomalies(std::optional<std::string> const& path, output_file& out)
 
 // Reads every source into the replayer, noting each in the report and the parameters it found.
 // False when a source could not be read (or, with --strict, had a bad row).
-bool read_sources(detail::analyze_options const& o, asio::io_context& ioc,
-                  detail::replayer& replay, detail::report& r,
-                  std::set<std::string, std::less<>>& found_parameters)
+bool read_sources(detail::analyze_options const& o, asio::io_context& ioc, detail::replayer& replay,
+                  detail::report& r, std::set<std::string, std::less<>>& found_parameters)
 {
     bool all_read = true;
     if (o.influx) {
@@ -336,8 +337,8 @@ int analyze(std::span<std::string_view const> args)
     // The summary: the whole data span is one window. Nothing to describe, nothing to ask: an
     // LLM asked about no anomalies is exactly how the seed's script got invented outliers.
     auto batch = notes.take_batch(*counts.last);
-    batch.window_start = std::chrono::floor<std::chrono::seconds>(
-        std::min(batch.window_start, *counts.first));
+    batch.window_start =
+        std::chrono::floor<std::chrono::seconds>(std::min(batch.window_start, *counts.first));
     auto* const client = llm && !batch.anomalies.empty() ? &*llm : nullptr;
     auto w = run_to_completion(ioc, summarize::word_batch(batch, params, cfg.llm, client));
     if (batch.anomalies.empty()) w.fallback_reason = "no anomalies to describe";

@@ -35,8 +35,7 @@ void read_text(std::string_view text, std::string_view source, daemon_config& c,
 
 outcome finish(daemon_config c, std::vector<error> errors)
 {
-    if (!errors.empty())
-        return errors;
+    if (!errors.empty()) return errors;
     return c;
 }
 
@@ -50,11 +49,9 @@ outcome file_error(std::string const& path, std::string message)
 std::string to_string(error const& e)
 {
     std::string out = e.source;
-    if (e.line != 0)
-        out += ':' + std::to_string(e.line);
+    if (e.line != 0) out += ':' + std::to_string(e.line);
     out += ": ";
-    if (!e.key.empty())
-        out += e.key + ": ";
+    if (!e.key.empty()) out += e.key + ": ";
     return out + e.message;
 }
 
@@ -78,11 +75,9 @@ outcome load(std::string const& path, environment const& env, daemon_config base
     if (std::filesystem::is_directory(path, ec))
         return file_error(path, "cannot read: it is a directory");
     std::ifstream in(path, std::ios::binary);
-    if (!in)
-        return file_error(path, "cannot open: " + std::generic_category().message(errno));
+    if (!in) return file_error(path, "cannot open: " + std::generic_category().message(errno));
     std::string const text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-    if (in.bad())
-        return file_error(path, "cannot read: " + std::generic_category().message(errno));
+    if (in.bad()) return file_error(path, "cannot read: " + std::generic_category().message(errno));
     return parse(text, path, env, std::move(base));
 }
 

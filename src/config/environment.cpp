@@ -13,8 +13,7 @@ namespace wtf::config {
 environment process_environment()
 {
     return [](std::string_view name) -> std::optional<std::string> {
-        if (char const* value = std::getenv(std::string(name).c_str()))
-            return std::string(value);
+        if (char const* value = std::getenv(std::string(name).c_str())) return std::string(value);
         return std::nullopt;
     };
 }
@@ -28,8 +27,7 @@ std::optional<Number> parse_number(std::string_view text)
 {
     Number value{};
     auto const [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc{} || end != text.data() + text.size())
-        return std::nullopt;
+    if (ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
     return value;
 }
 
@@ -42,16 +40,14 @@ public:
     std::optional<std::string> get(std::string_view name) const
     {
         auto value = *env_ ? (*env_)(name) : std::nullopt;
-        if (value && value->empty())
-            return std::nullopt;
+        if (value && value->empty()) return std::nullopt;
         return value;
     }
 
     void text(std::string_view name, std::string& out, text_check check = any_text)
     {
         auto const value = get(name);
-        if (!value)
-            return;
+        if (!value) return;
         if (auto problem = check(*value))
             fail(name, *std::move(problem));
         else
@@ -62,8 +58,7 @@ public:
     void integer(std::string_view name, Int& out, integer_rule rule)
     {
         auto const value = get(name);
-        if (!value)
-            return;
+        if (!value) return;
         auto const parsed = parse_number<std::int64_t>(*value);
         if (!parsed || check(rule, *parsed))
             fail(name, "must be " + describe(rule));
@@ -74,8 +69,7 @@ public:
     void number(std::string_view name, double& out, number_rule rule)
     {
         auto const value = get(name);
-        if (!value)
-            return;
+        if (!value) return;
         auto const parsed = parse_number<double>(*value);
         if (!parsed || check(rule, *parsed))
             fail(name, "must be " + describe(rule));
@@ -86,8 +80,7 @@ public:
     void seconds(std::string_view name, std::chrono::milliseconds& out)
     {
         auto const value = get(name);
-        if (!value)
-            return;
+        if (!value) return;
         auto const parsed = parse_number<double>(*value);
         if (!parsed) {
             fail(name, "must be a number of seconds");

@@ -20,8 +20,7 @@ constexpr number_rule dropout_multiple_rule{1.5, 1000.0};
 void read_listen(table_reader& t, api::settings& s)
 {
     std::string text;
-    if (!t.text("listen", text))
-        return;
+    if (!t.text("listen", text)) return;
     auto parsed = parse_listen(text);
     if (auto* problem = std::get_if<std::string>(&parsed)) {
         t.fail("listen", std::move(*problem));
@@ -67,12 +66,12 @@ std::string format_band(core::band const& b)
 void check_bands(table_reader& t, detect::parameter_rules const& rule)
 {
     if (rule.normal.low < rule.spike.low || rule.normal.high > rule.spike.high)
-        t.fail("normal", "must lie inside spike, but " + format_band(rule.normal)
-                             + " is not inside " + format_band(rule.spike));
+        t.fail("normal", "must lie inside spike, but " + format_band(rule.normal) +
+                             " is not inside " + format_band(rule.spike));
     auto const half_width = (rule.normal.high - rule.normal.low) / 2.0;
     if (rule.clear_margin >= half_width)
-        t.fail("clear_margin", "must be less than " + format_bound(half_width)
-                                   + ", half the width of normal " + format_band(rule.normal));
+        t.fail("clear_margin", "must be less than " + format_bound(half_width) +
+                                   ", half the width of normal " + format_band(rule.normal));
 }
 
 // A table naming a default parameter adjusts it; a new one must give both bands, as there is
@@ -80,8 +79,8 @@ void check_bands(table_reader& t, detect::parameter_rules const& rule)
 void read_parameter(table_reader& t, std::string_view name,
                     std::vector<detect::parameter_rules>& rules)
 {
-    auto const existing = std::find_if(rules.begin(), rules.end(),
-                                       [&](auto const& r) { return r.name == name; });
+    auto const existing =
+        std::find_if(rules.begin(), rules.end(), [&](auto const& r) { return r.name == name; });
     bool const is_new = existing == rules.end();
     detect::parameter_rules rule;
     if (is_new)
@@ -95,13 +94,10 @@ void read_parameter(table_reader& t, std::string_view name,
     t.band("normal", rule.normal);
     t.number("clear_margin", rule.clear_margin, non_negative);
     for (std::string_view band : {"spike", "normal"})
-        if (is_new && !t.find(band))
-            t.fail(band, "is required for a new parameter: [low, high]");
-    if (t.errors() != errors_before)
-        return;
+        if (is_new && !t.find(band)) t.fail(band, "is required for a new parameter: [low, high]");
+    if (t.errors() != errors_before) return;
     check_bands(t, rule);
-    if (t.errors() != errors_before)
-        return;
+    if (t.errors() != errors_before) return;
     if (is_new)
         rules.push_back(std::move(rule));
     else
@@ -205,16 +201,14 @@ void read_storage(table_reader& t, store::settings& s)
 
 std::optional<std::string> level_name(std::string_view text)
 {
-    if (level_from(text))
-        return std::nullopt;
+    if (level_from(text)) return std::nullopt;
     return R"(must be one of "error", "warning", "notice", "info", "debug")";
 }
 
 void read_log(table_reader& t, log::settings& s)
 {
     std::string name;
-    if (t.text("level", name, level_name))
-        s.level = *level_from(name);
+    if (t.text("level", name, level_name)) s.level = *level_from(name);
 }
 
 } // namespace

@@ -44,35 +44,27 @@ std::string quote(std::string_view text)
 std::string key_text(std::string_view key)
 {
     auto const bare = [](char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-               || c == '_' || c == '-';
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               c == '_' || c == '-';
     };
-    if (!key.empty() && std::all_of(key.begin(), key.end(), bare))
-        return std::string(key);
+    if (!key.empty() && std::all_of(key.begin(), key.end(), bare)) return std::string(key);
     return quote(key);
 }
 
 // Secrets stay out of logs and terminals; an empty one shows that none is set.
-std::string secret(std::string const& value)
-{
-    return quote(value.empty() ? "" : "********");
-}
+std::string secret(std::string const& value) { return quote(value.empty() ? "" : "********"); }
 
 std::string seconds(std::chrono::milliseconds ms)
 {
     return format_number(static_cast<double>(ms.count()) / 1000.0);
 }
 
-std::string boolean(bool b)
-{
-    return b ? "true" : "false";
-}
+std::string boolean(bool b) { return b ? "true" : "false"; }
 
 std::string string_array(std::vector<std::string> const& items)
 {
     std::string out = "[";
-    for (auto const& item : items)
-        out += (out.size() > 1 ? ", " : "") + quote(item);
+    for (auto const& item : items) out += (out.size() > 1 ? ", " : "") + quote(item);
     return out + ']';
 }
 

@@ -78,9 +78,7 @@ std::string message(anomaly const& a)
         append_one_decimal(out, a.duration_seconds.value_or(0.0));
         out += 's';
         break;
-    case anomaly_type::dropout:
-        out = "Sensor dropout detected";
-        break;
+    case anomaly_type::dropout: out = "Sensor dropout detected"; break;
     }
     return out;
 }
@@ -104,7 +102,10 @@ void append_json(std::string& out, anomaly const& a)
     w.member("active", a.active());
     w.member("started_at", a.started_at);
     w.key("ended_at");
-    if (a.ended_at) w.value(*a.ended_at); else w.null();
+    if (a.ended_at)
+        w.value(*a.ended_at);
+    else
+        w.null();
     if (a.peak_value) w.member("peak_value", *a.peak_value);
     if (!a.unit.empty()) w.member("unit", a.unit);
     if (a.limits) {

@@ -12,8 +12,7 @@ namespace asio = boost::asio;
 
 periodic::periodic(asio::any_io_executor ex, std::chrono::steady_clock::duration period)
     : timer_{std::move(ex)}, period_{period}, deadline_{std::chrono::steady_clock::now()}
-{
-}
+{}
 
 asio::awaitable<bool> periodic::next()
 {

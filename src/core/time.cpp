@@ -36,10 +36,7 @@ void append_digits(std::string& out, long long v, int width)
 
 } // namespace
 
-timestamp now() noexcept
-{
-    return floor<microseconds>(clock::now());
-}
+timestamp now() noexcept { return floor<microseconds>(clock::now()); }
 
 boost::system::result<timestamp> parse_rfc3339(std::string_view s) noexcept
 {
@@ -47,9 +44,9 @@ boost::system::result<timestamp> parse_rfc3339(std::string_view s) noexcept
     int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
     // YYYY-MM-DDThh:mm:ss
     if (s.size() < 20 || !read_digits(s, 0, 4, y) || s[4] != '-' || !read_digits(s, 5, 2, mo) ||
-        s[7] != '-' || !read_digits(s, 8, 2, d) ||
-        (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || !read_digits(s, 11, 2, h) ||
-        s[13] != ':' || !read_digits(s, 14, 2, mi) || s[16] != ':' || !read_digits(s, 17, 2, sec))
+        s[7] != '-' || !read_digits(s, 8, 2, d) || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
+        !read_digits(s, 11, 2, h) || s[13] != ':' || !read_digits(s, 14, 2, mi) || s[16] != ':' ||
+        !read_digits(s, 17, 2, sec))
         return bad;
 
     auto const date = year{y} / month{static_cast<unsigned>(mo)} / day{static_cast<unsigned>(d)};

@@ -2,9 +2,6 @@
 
 namespace wtf::core {
 
-std::string_view version() noexcept
-{
-    return WTF_VERSION;
-}
+std::string_view version() noexcept { return WTF_VERSION; }
 
 } // namespace wtf::core

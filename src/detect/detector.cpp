@@ -51,8 +51,8 @@ struct sensor_state {
         if (!config.dropout_gap_auto) return config.dropout_gap;
         auto const median = cadence.median();
         if (!median) return std::nullopt;
-        auto const scaled = std::chrono::duration<double, std::micro>(*median) *
-                            config.dropout_gap_multiple;
+        auto const scaled =
+            std::chrono::duration<double, std::micro>(*median) * config.dropout_gap_multiple;
         return std::max(std::chrono::microseconds{1},
                         std::chrono::round<std::chrono::microseconds>(scaled));
     }
@@ -154,7 +154,8 @@ verdict detector::observe(core::reading const& r, event_sink& out)
         for (auto& series : sensor.series)
             for (auto& rule : series.detectors) rule->interrupt();
     // The interval joins the cadence after this reading was judged by the gap before it.
-    if (sensor.last_time && d.config.dropout_gap_auto) sensor.cadence.add(r.time - *sensor.last_time);
+    if (sensor.last_time && d.config.dropout_gap_auto)
+        sensor.cadence.add(r.time - *sensor.last_time);
     sensor.last_time = r.time;
     ++sensor.readings;
 

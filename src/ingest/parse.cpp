@@ -87,10 +87,7 @@ std::string excerpt(std::string_view s)
     return out;
 }
 
-std::string quoted(std::string_view s)
-{
-    return '"' + excerpt(s) + '"';
-}
+std::string quoted(std::string_view s) { return '"' + excerpt(s) + '"'; }
 
 char const* kind_name(json::kind k) noexcept
 {
@@ -107,15 +104,9 @@ char const* kind_name(json::kind k) noexcept
     return "a value";
 }
 
-problem malformed(std::string detail)
-{
-    return {errc::malformed_body, std::move(detail)};
-}
+problem malformed(std::string detail) { return {errc::malformed_body, std::move(detail)}; }
 
-problem invalid(std::string detail)
-{
-    return {errc::invalid_reading, std::move(detail)};
-}
+problem invalid(std::string detail) { return {errc::invalid_reading, std::move(detail)}; }
 
 std::string malformed_json(std::size_t byte, json::error_code const& ec)
 {
@@ -222,8 +213,8 @@ void link_measurements(item_sink out) noexcept
     for (std::size_t i = 0; i < n; ++i) {
         auto const first = out.first_measurement[i];
         auto const last = i + 1 < n ? out.first_measurement[i + 1] : out.measurements.size();
-        out.readings[i].values = std::span<core::measurement const>{
-            out.measurements.data() + first, last - first};
+        out.readings[i].values =
+            std::span<core::measurement const>{out.measurements.data() + first, last - first};
     }
 }
 

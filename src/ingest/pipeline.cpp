@@ -9,8 +9,7 @@ namespace wtf::ingest {
 
 pipeline::pipeline(detect::detector& detector, store::history& history, limits l)
     : detector_{detector}, history_{history}, limits_{l}
-{
-}
+{}
 
 namespace {
 
@@ -21,8 +20,8 @@ problem invalid_item(std::size_t index, std::string text)
 
 } // namespace
 
-std::variant<ingest_result, problem>
-pipeline::ingest(std::span<core::reading const> readings, core::source from, core::timestamp now)
+std::variant<ingest_result, problem> pipeline::ingest(std::span<core::reading const> readings,
+                                                      core::source from, core::timestamp now)
 {
     // Check everything before applying anything: a batch is all-or-nothing.
     // clear() zeroes every bucket even when empty; after one batch of many new sensors that
@@ -33,11 +32,11 @@ pipeline::ingest(std::span<core::reading const> readings, core::source from, cor
         auto const& r = readings[i];
         if (r.time > latest_allowed) {
             count(rejection::clock_skew);
-            return invalid_item(i, "field 'timestamp' is " +
-                                       std::to_string(static_cast<long long>(
-                                           core::seconds_between(now, r.time))) +
-                                       " s in the future (api.max_clock_skew_s = " +
-                                       std::to_string(limits_.max_clock_skew.count()) + ")");
+            return invalid_item(
+                i, "field 'timestamp' is " +
+                       std::to_string(static_cast<long long>(core::seconds_between(now, r.time))) +
+                       " s in the future (api.max_clock_skew_s = " +
+                       std::to_string(limits_.max_clock_skew.count()) + ")");
         }
         if (!detector_.knows(r.sensor_id) && new_sensors_.insert(r.sensor_id).second &&
             detector_.sensor_count() + new_sensors_.size() > limits_.max_sensors) {
@@ -54,9 +53,9 @@ pipeline::ingest(std::span<core::reading const> readings, core::source from, cor
             ++result.accepted;
             if (!newest_reading_ || r.time > *newest_reading_) newest_reading_ = r.time;
             if (log::enabled(log::level::debug))
-                log::debug("ingest") << "reading sensor=" << r.sensor_id
-                                     << " time=" << core::format_rfc3339(r.time)
-                                     << " source=" << core::to_string(from);
+                log::debug("ingest")
+                    << "reading sensor=" << r.sensor_id << " time=" << core::format_rfc3339(r.time)
+                    << " source=" << core::to_string(from);
         } else {
             ++result.stale;
         }
@@ -68,10 +67,7 @@ pipeline::ingest(std::span<core::reading const> readings, core::source from, cor
     return result;
 }
 
-void pipeline::advance(core::timestamp now)
-{
-    detector_.advance(now, *this);
-}
+void pipeline::advance(core::timestamp now) { detector_.advance(now, *this); }
 
 void pipeline::on_anomaly(core::anomaly_change change, core::anomaly const& a)
 {

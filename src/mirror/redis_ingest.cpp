@@ -34,18 +34,13 @@ using detail::cancelled;
 using detail::idle_period;
 using detail::reply_timeout;
 
-detail::outcome aborted()
-{
-    return {asio::error::operation_aborted, "cancelled"};
-}
+detail::outcome aborted() { return {asio::error::operation_aborted, "cancelled"}; }
 
 } // namespace
 
 struct redis_ingest::impl {
     impl(asio::any_io_executor e, settings const& s, ingest::pipeline& p)
-        : ex{std::move(e)}
-        , cfg{s}
-        , pipeline{p}
+        : ex{std::move(e)}, cfg{s}, pipeline{p}
     {
         status.enabled = cfg.enabled && cfg.ingest;
         status.channel = cfg.ingest_channel;
@@ -202,24 +197,14 @@ asio::awaitable<void> redis_ingest::impl::run()
 
 redis_ingest::redis_ingest(asio::any_io_executor ex, settings const& s, ingest::pipeline& pipeline)
     : impl_{std::make_unique<impl>(std::move(ex), s, pipeline)}
-{
-}
+{}
 
 redis_ingest::~redis_ingest() = default;
 
-asio::awaitable<void> redis_ingest::run()
-{
-    return impl_->run();
-}
+asio::awaitable<void> redis_ingest::run() { return impl_->run(); }
 
-ingest_status const& redis_ingest::status() const noexcept
-{
-    return impl_->status;
-}
+ingest_status const& redis_ingest::status() const noexcept { return impl_->status; }
 
-std::uint64_t redis_ingest::version() const noexcept
-{
-    return impl_->version;
-}
+std::uint64_t redis_ingest::version() const noexcept { return impl_->version; }
 
 } // namespace wtf::mirror

@@ -84,10 +84,7 @@ struct redis_mirror::impl {
 
     impl(asio::any_io_executor e, settings const& s,
          std::function<std::optional<core::timestamp>()> last)
-        : ex{std::move(e)}
-        , cfg{s}
-        , last_received{std::move(last)}
-        , doorbell{ex}
+        : ex{std::move(e)}, cfg{s}, last_received{std::move(last)}, doorbell{ex}
     {
         status.enabled = cfg.enabled;
         if (cfg.enabled) {
@@ -164,8 +161,8 @@ void redis_mirror::impl::push_update(core::anomaly_change change, core::anomaly 
         break;
     }
     auto const prefix = "{\"id\":" + std::to_string(a.id) + ",";
-    detail::append_command(w.resp, {"EVAL", replace_script, "1", "anomaly_history", w.replaces,
-                                    json, prefix});
+    detail::append_command(
+        w.resp, {"EVAL", replace_script, "1", "anomaly_history", w.replaces, json, prefix});
     w.commands = 1;
     if (change == core::anomaly_change::closed) {
         if (known != mirrored.end()) mirrored.erase(known);
@@ -362,8 +359,7 @@ asio::awaitable<detail::outcome> redis_mirror::impl::send_batch(detail::resp_con
 redis_mirror::redis_mirror(asio::any_io_executor ex, settings const& s,
                            std::function<std::optional<core::timestamp>()> last_received)
     : impl_{std::make_unique<impl>(std::move(ex), s, std::move(last_received))}
-{
-}
+{}
 
 redis_mirror::~redis_mirror() = default;
 
@@ -396,19 +392,10 @@ void redis_mirror::record(store::summary const& s)
     impl_->push(std::move(w));
 }
 
-asio::awaitable<void> redis_mirror::run()
-{
-    return impl_->run();
-}
+asio::awaitable<void> redis_mirror::run() { return impl_->run(); }
 
-redis_status const& redis_mirror::status() const noexcept
-{
-    return impl_->status;
-}
+redis_status const& redis_mirror::status() const noexcept { return impl_->status; }
 
-std::uint64_t redis_mirror::version() const noexcept
-{
-    return impl_->version;
-}
+std::uint64_t redis_mirror::version() const noexcept { return impl_->version; }
 
 } // namespace wtf::mirror

@@ -21,16 +21,11 @@ namespace wtf::replay {
 std::string_view to_string(csv_format f) noexcept
 {
     switch (f) {
-    case csv_format::automatic:
-        return "auto";
-    case csv_format::seed:
-        return "seed";
-    case csv_format::generator:
-        return "generator";
-    case csv_format::long_table:
-        return "long";
-    case csv_format::wide:
-        return "wide";
+    case csv_format::automatic: return "auto";
+    case csv_format::seed: return "seed";
+    case csv_format::generator: return "generator";
+    case csv_format::long_table: return "long";
+    case csv_format::wide: return "wide";
     }
     return "wide";
 }
@@ -53,10 +48,9 @@ using detail::quote;
 class input_file {
 public:
     explicit input_file(std::string const& path)
-        : fd_{path == "-" ? STDIN_FILENO : ::open(path.c_str(), O_RDONLY | O_CLOEXEC)}
-        , owned_{path != "-"}
-    {
-    }
+        : fd_{path == "-" ? STDIN_FILENO : ::open(path.c_str(), O_RDONLY | O_CLOEXEC)},
+          owned_{path != "-"}
+    {}
     ~input_file()
     {
         if (owned_ && fd_ >= 0) ::close(fd_);
@@ -105,10 +99,7 @@ std::string sensor_from_path(std::string const& path)
 class csv_reader {
 public:
     csv_reader(std::string source, csv_plan plan, csv_options const& options, reading_sink& sink)
-        : source_{std::move(source)}
-        , plan_{std::move(plan)}
-        , options_{options}
-        , sink_{sink}
+        : source_{std::move(source)}, plan_{std::move(plan)}, options_{options}, sink_{sink}
     {
         fields_.reserve(plan_.names.size());
         wide_values_.resize(plan_.columns.size());
@@ -276,14 +267,11 @@ private:
     {
         auto const text = fields_[index];
         switch (parse_number(text, out)) {
-        case number_status::ok:
-            return std::nullopt;
-        case number_status::not_a_number:
-            return column(index) + ": not a number: " + quote(text);
+        case number_status::ok: return std::nullopt;
+        case number_status::not_a_number: return column(index) + ": not a number: " + quote(text);
         case number_status::not_finite:
             return column(index) + ": not a finite number: " + quote(text);
-        case number_status::out_of_range:
-            return column(index) + ": out of range: " + quote(text);
+        case number_status::out_of_range: return column(index) + ": out of range: " + quote(text);
         }
         return std::nullopt;
     }

@@ -13,10 +13,7 @@ using namespace std::chrono;
 // Hand-written rather than core::parse_rfc3339 plus a fallback: this runs once per CSV row,
 // and one pass that makes the zone optional costs no more than the strict parse alone.
 
-bool is_digit(char c) noexcept
-{
-    return c >= '0' && c <= '9';
-}
+bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
 
 // Reads exactly `n` digits at `pos`; false when any is missing or not a digit.
 bool read_digits(std::string_view s, std::size_t pos, std::size_t n, int& out) noexcept

@@ -6,8 +6,7 @@
 namespace wtf::store {
 
 history::history(settings const& s) : anomalies_{s.anomaly_history}, summaries_{s.summary_history}
-{
-}
+{}
 
 std::optional<std::size_t> history::index_of(std::uint64_t id) const noexcept
 {
@@ -160,9 +159,15 @@ void append_json(std::string& out, summary const& s)
     w.member("left_out", s.left_out);
     w.member("source", s.source);
     w.key("model");
-    if (s.model.empty()) w.null(); else w.value(s.model);
+    if (s.model.empty())
+        w.null();
+    else
+        w.value(s.model);
     w.key("fallback_reason");
-    if (s.fallback_reason.empty()) w.null(); else w.value(s.fallback_reason);
+    if (s.fallback_reason.empty())
+        w.null();
+    else
+        w.value(s.fallback_reason);
     w.member("latency_ms", static_cast<std::int64_t>(s.latency.count()));
     w.end_object();
 }

@@ -27,14 +27,8 @@ namespace detail {
 class unique_fd {
 public:
     unique_fd() = default;
-    explicit unique_fd(int fd) noexcept
-        : fd_{fd}
-    {
-    }
-    unique_fd(unique_fd&& o) noexcept
-        : fd_{std::exchange(o.fd_, -1)}
-    {
-    }
+    explicit unique_fd(int fd) noexcept : fd_{fd} {}
+    unique_fd(unique_fd&& o) noexcept : fd_{std::exchange(o.fd_, -1)} {}
     unique_fd& operator=(unique_fd&& o) noexcept
     {
         if (this != &o) {
@@ -90,10 +84,7 @@ constexpr std::size_t max_pending_bytes = std::size_t{8} << 20;
 // Held lines are written back in writes of about this size.
 constexpr std::size_t flush_chunk_bytes = std::size_t{1} << 20;
 
-std::string error_text(int error)
-{
-    return std::system_category().message(error);
-}
+std::string error_text(int error) { return std::system_category().message(error); }
 
 // 0 or the errno of the failure. A short write is continued; a write that makes no progress
 // is the disk being full.
@@ -241,8 +232,7 @@ restored_state load_journal(settings const& s)
             continue;
         }
         switch (decoded->kind) {
-        case detail::line_kind::header:
-            break;
+        case detail::line_kind::header: break;
         case detail::line_kind::change: {
             auto const id = decoded->anomaly.id;
             out.max_id = std::max(out.max_id, id);
@@ -285,10 +275,7 @@ restored_state load_journal(settings const& s)
 
 journal::journal(asio::any_io_executor ex, settings const& s, history const& h,
                  std::function<std::optional<core::timestamp>()> newest_reading)
-    : ex_{std::move(ex)}
-    , settings_{s}
-    , history_{h}
-    , newest_reading_{std::move(newest_reading)}
+    : ex_{std::move(ex)}, settings_{s}, history_{h}, newest_reading_{std::move(newest_reading)}
 {
     auto const file = fs::path{s.state_dir} / "journal.jsonl";
     dir_ = s.state_dir;

@@ -199,7 +199,7 @@ struct llm_client::impl {
     asio::any_io_executor ex;
     llm_settings cfg;
     bool https = false;
-    std::string host;        // for resolving and certificate checks, IPv6 without brackets
+    std::string host; // for resolving and certificate checks, IPv6 without brackets
     std::string port;
     std::string host_header; // as in the URL, with the port when it is not the default
     std::string target;      // "/v1/chat/completions"
@@ -212,8 +212,7 @@ struct llm_client::impl {
 };
 
 llm_client::impl::impl(asio::any_io_executor e, llm_settings s)
-    : ex{std::move(e)}
-    , cfg{std::move(s)}
+    : ex{std::move(e)}, cfg{std::move(s)}
 {
     auto const parsed = boost::urls::parse_uri(cfg.base_url);
     if (!parsed) throw std::invalid_argument("llm.base_url is not a URL: " + cfg.base_url);
@@ -242,7 +241,7 @@ llm_client::impl::impl(asio::any_io_executor e, llm_settings s)
         throw std::invalid_argument("llm.timeout must be positive");
 
     auto key = cfg.api_key.empty() && !cfg.api_key_file.empty() ? read_key_file(cfg.api_key_file)
-                                                                  : trim(cfg.api_key);
+                                                                : trim(cfg.api_key);
     if (!key.empty()) authorization = "Bearer " + key;
     cfg.api_key.clear();
 
@@ -255,8 +254,8 @@ llm_client::impl::impl(asio::any_io_executor e, llm_settings s)
         if (!cfg.ca_file.empty()) {
             tls_ctx->load_verify_file(cfg.ca_file, ec);
             if (ec)
-                throw std::invalid_argument("llm.ca_file: cannot load " + cfg.ca_file + ": "
-                                            + ec.message());
+                throw std::invalid_argument("llm.ca_file: cannot load " + cfg.ca_file + ": " +
+                                            ec.message());
         }
         tls_ctx->set_verify_mode(ssl::verify_peer);
     }
@@ -312,11 +311,11 @@ llm_client::impl::open(clock::time_point deadline)
     auto resolver = std::make_shared<tcp::resolver>(ex);
     asio::steady_timer guard{ex};
     guard.expires_at(connect_deadline);
-    auto const stop_resolving = [weak = std::weak_ptr<tcp::resolver>{resolver}](
-                                    beast::error_code const& ec) {
-        if (ec) return;
-        if (auto r = weak.lock()) r->cancel();
-    };
+    auto const stop_resolving =
+        [weak = std::weak_ptr<tcp::resolver>{resolver}](beast::error_code const& ec) {
+            if (ec) return;
+            if (auto r = weak.lock()) r->cancel();
+        };
     guard.async_wait(stop_resolving);
     auto [rec, endpoints] = co_await resolver->async_resolve(host, port, use_tuple);
     guard.cancel();
@@ -416,16 +415,15 @@ asio::awaitable<attempt> llm_client::impl::try_once(http::request<http::string_b
     if (x.ec) {
         if (co_await cancelled()) co_return attempt{cancelled_error()};
         if (x.ec == beast::error::timeout || clock::now() >= deadline)
-            co_return attempt{failure(llm_failure::timeout,
-                                      "no answer from " + host_header + " within "
-                                          + ms_text(cfg.timeout))};
+            co_return attempt{failure(llm_failure::timeout, "no answer from " + host_header +
+                                                                " within " + ms_text(cfg.timeout))};
         if (x.ec == http::error::body_limit)
             co_return attempt{failure(llm_failure::too_large,
-                                      "response larger than "
-                                          + std::to_string(cfg.max_response_bytes) + " bytes")};
+                                      "response larger than " +
+                                          std::to_string(cfg.max_response_bytes) + " bytes")};
         if (reused && !x.got_some)
-            co_return attempt{failure(llm_failure::connect, "connection to " + host_header
-                                                                + " closed: " + x.ec.message()),
+            co_return attempt{failure(llm_failure::connect, "connection to " + host_header +
+                                                                " closed: " + x.ec.message()),
                               true, true};
         co_return attempt{failure(llm_failure::connect,
                                   "connection to " + host_header + " failed: " + x.ec.message()),
@@ -438,9 +436,9 @@ asio::awaitable<attempt> llm_client::impl::try_once(http::request<http::string_b
 
     auto const status = res.result_int();
     if (status < 200 || status > 299) {
-        co_return attempt{failure(llm_failure::http_status, status_message(status, res.body()),
-                                  status),
-                          status >= 500, false};
+        co_return attempt{
+            failure(llm_failure::http_status, status_message(status, res.body()), status),
+            status >= 500, false};
     }
     co_return attempt{parse_reply(std::move(res.body()))};
 }
@@ -484,8 +482,7 @@ asio::awaitable<result_type> llm_client::impl::complete(chat_request req)
 
 llm_client::llm_client(asio::any_io_executor ex, llm_settings s)
     : impl_{std::make_unique<impl>(std::move(ex), std::move(s))}
-{
-}
+{}
 
 llm_client::~llm_client() = default;
 

@@ -30,8 +30,12 @@ bool more_important(core::anomaly const& a, core::anomaly const& b) noexcept
 
 summarizer::summarizer(settings s, llm_settings llm, std::vector<parameter_info> params,
                        store::history& history, llm_client* client, core::timestamp start)
-    : settings_{s}, llm_{std::move(llm)}, params_{std::move(params)}, history_{history},
-      client_{client}, window_start_{start}
+    : settings_{s},
+      llm_{std::move(llm)},
+      params_{std::move(params)},
+      history_{history},
+      client_{client},
+      window_start_{start}
 {
     status_.enabled = client_ != nullptr;
     if (client_) status_.endpoint = client_->endpoint();

@@ -113,7 +113,6 @@ struct style {
 
 constexpr std::size_t summary_budget = 2'000;
 
-
 std::string dropout_predicate(anomaly const& a, style const& st)
 {
     if (a.never_seen) return "had not reported at all by " + st.time(a.detected_at);
@@ -157,8 +156,7 @@ std::string clause(anomaly const& a, style const& st)
         }
         return s;
     }
-    case anomaly_type::dropout:
-        return "the sensor " + dropout_predicate(a, st);
+    case anomaly_type::dropout: return "the sensor " + dropout_predicate(a, st);
     }
     return s;
 }
@@ -175,12 +173,10 @@ std::string kind_summary(std::vector<anomaly const*> const& group, style const& 
 {
     if (group.size() == 1) return clause(*group.front(), st);
     anomaly const& first = *group.front();
-    auto const from = std::min_element(group.begin(), group.end(), [](auto x, auto y) {
-        return x->started_at < y->started_at;
-    });
-    auto const to = std::max_element(group.begin(), group.end(), [](auto x, auto y) {
-        return x->detected_at < y->detected_at;
-    });
+    auto const from = std::min_element(
+        group.begin(), group.end(), [](auto x, auto y) { return x->started_at < y->started_at; });
+    auto const to = std::max_element(
+        group.begin(), group.end(), [](auto x, auto y) { return x->detected_at < y->detected_at; });
     std::string s = count_text(group.size()) + " " + kind_noun(first, group.size()) + " between " +
                     st.time((*from)->started_at) + " and " + st.time((*to)->detected_at);
 
@@ -225,12 +221,10 @@ std::string types_summary(std::vector<anomaly const*> const& list, style const& 
         if (k > 0) s += k + 1 == parts.size() ? " and " : ", ";
         s += parts[k];
     }
-    auto const from = std::min_element(list.begin(), list.end(), [](auto x, auto y) {
-        return x->started_at < y->started_at;
-    });
-    auto const to = std::max_element(list.begin(), list.end(), [](auto x, auto y) {
-        return x->detected_at < y->detected_at;
-    });
+    auto const from = std::min_element(
+        list.begin(), list.end(), [](auto x, auto y) { return x->started_at < y->started_at; });
+    auto const to = std::max_element(
+        list.begin(), list.end(), [](auto x, auto y) { return x->detected_at < y->detected_at; });
     return s + " between " + st.time((*from)->started_at) + " and " + st.time((*to)->detected_at);
 }
 
@@ -257,8 +251,10 @@ std::string sensor_part(std::string const& id, std::vector<anomaly const*> const
         auto const same = std::find_if(kinds.begin(), kinds.end(), [a](auto const& k) {
             return k.front()->type == a->type && k.front()->parameter == a->parameter;
         });
-        if (same == kinds.end()) kinds.push_back({a});
-        else same->push_back(a);
+        if (same == kinds.end())
+            kinds.push_back({a});
+        else
+            same->push_back(a);
     }
     s += ": ";
     for (std::size_t k = 0; k < kinds.size(); ++k) {
@@ -274,8 +270,10 @@ std::vector<std::pair<std::string, std::vector<anomaly const*>>> by_sensor(batch
     for (auto const& a : b.anomalies) {
         auto const it = std::find_if(sensors.begin(), sensors.end(),
                                      [&](auto const& s) { return s.first == a.sensor_id; });
-        if (it == sensors.end()) sensors.push_back({a.sensor_id, {&a}});
-        else it->second.push_back(&a);
+        if (it == sensors.end())
+            sensors.push_back({a.sensor_id, {&a}});
+        else
+            it->second.push_back(&a);
     }
     return sensors;
 }
@@ -322,8 +320,10 @@ std::string count_line(std::size_t total, std::size_t sent)
 {
     std::string s = "Anomalies in this period: " + std::to_string(total) + ".";
     std::size_t const more = total - sent;
-    if (more == 1) s += " 1 more anomaly was left out.";
-    else if (more > 1) s += " " + std::to_string(more) + " more anomalies were left out.";
+    if (more == 1)
+        s += " 1 more anomaly was left out.";
+    else if (more > 1)
+        s += " " + std::to_string(more) + " more anomalies were left out.";
     s += sent == 0 ? "\n" : " The " + std::to_string(sent) + " listed:\n";
     return s;
 }
@@ -339,8 +339,8 @@ std::string lowered(std::string_view s)
 }
 
 struct facts {
-    std::vector<double> values;          // matched within the rounding the text shows
-    std::set<std::int64_t> integers;     // counts and date/time components, matched exactly
+    std::vector<double> values;      // matched within the rounding the text shows
+    std::set<std::int64_t> integers; // counts and date/time components, matched exactly
     std::vector<core::timestamp> instants;
 };
 
@@ -387,8 +387,8 @@ facts collect(batch const& b, std::span<parameter_info const> params)
     for (auto const& [key, n] : counts) f.integers.insert(n);
     auto const total = static_cast<std::int64_t>(b.anomalies.size());
     auto const left_out = static_cast<std::int64_t>(b.left_out);
-    f.integers.insert({total, left_out, total + left_out,
-                       static_cast<std::int64_t>(by_sensor(b).size())});
+    f.integers.insert(
+        {total, left_out, total + left_out, static_cast<std::int64_t>(by_sensor(b).size())});
     for (auto const& p : params) {
         if (std::none_of(b.anomalies.begin(), b.anomalies.end(),
                          [&](anomaly const& a) { return a.parameter == p.name; }))
@@ -435,9 +435,8 @@ bool grounded(detail::stated_time const& t, batch const& b, facts const& f)
     };
     auto meets_batch = [&](timestamp from, timestamp to) {
         if (meets(from, to, b.window_start - slack, b.window_end + slack)) return true;
-        return std::any_of(f.instants.begin(), f.instants.end(), [&](timestamp i) {
-            return meets(from, to, i - slack, i + slack);
-        });
+        return std::any_of(f.instants.begin(), f.instants.end(),
+                           [&](timestamp i) { return meets(from, to, i - slack, i + slack); });
     };
     switch (t.what) {
     case detail::stated_time::kind::instant:
@@ -591,8 +590,8 @@ std::string deterministic_summary(batch const& b)
                  " not described.";
         return s;
     }
-    using std::chrono::floor;
     using std::chrono::days;
+    using std::chrono::floor;
     bool const one_day = floor<days>(b.window_start) == floor<days>(b.window_end) &&
                          std::all_of(b.anomalies.begin(), b.anomalies.end(), [&](anomaly const& a) {
                              return floor<days>(a.started_at) == floor<days>(b.window_start) &&

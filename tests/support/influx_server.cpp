@@ -89,8 +89,7 @@ std::string credentials(std::string const& username, std::string const& password
 } // namespace
 
 influx_server::influx_server(bool auth_enabled)
-    : auth_enabled_{auth_enabled}
-    , binary_{find_executable("influxd", "influxdb")}
+    : auth_enabled_{auth_enabled}, binary_{find_executable("influxd", "influxdb")}
 {
     http_port_ = free_loopback_port();
     rpc_port_ = free_loopback_port();
@@ -98,15 +97,9 @@ influx_server::influx_server(bool auth_enabled)
     start(); // on failure the directory goes with the member
 }
 
-influx_server::~influx_server()
-{
-    stop();
-}
+influx_server::~influx_server() { stop(); }
 
-std::string influx_server::url() const
-{
-    return "http://127.0.0.1:" + std::to_string(http_port_);
-}
+std::string influx_server::url() const { return "http://127.0.0.1:" + std::to_string(http_port_); }
 
 void influx_server::start()
 {
@@ -167,10 +160,7 @@ void influx_server::wait_until_ready()
                              std::to_string(http_port_) + " within 15 s: " + log());
 }
 
-void influx_server::stop() noexcept
-{
-    stop_process(pid_, stop_deadline);
-}
+void influx_server::stop() noexcept { stop_process(pid_, stop_deadline); }
 
 std::string influx_server::log() const
 {

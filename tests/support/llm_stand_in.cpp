@@ -78,7 +78,9 @@ using state = detail::llm_stand_in_state;
 
 struct connection {
     connection(std::shared_ptr<state> s, tcp::socket socket)
-        : owner{std::move(s)}, delay{socket.get_executor()}, id{++owner->accepted},
+        : owner{std::move(s)},
+          delay{socket.get_executor()},
+          id{++owner->accepted},
           pos{owner->connections.insert(owner->connections.end(), this)}
     {
         if (owner->tls)
@@ -170,8 +172,8 @@ answer respond(state& st, http::request<http::string_body> const& req,
 {
     auto const path = std::string_view{rec.path};
     constexpr std::string_view suffix = "/chat/completions";
-    bool const known = path.size() >= suffix.size()
-                       && path.substr(path.size() - suffix.size()) == suffix;
+    bool const known =
+        path.size() >= suffix.size() && path.substr(path.size() - suffix.size()) == suffix;
     if (!known || req.method() != http::verb::post)
         return {http::status::not_found, error_body(404, "File Not Found", "not_found_error")};
     if (!st.key.empty() && rec.authorization != "Bearer " + st.key)
@@ -348,8 +350,8 @@ std::uint16_t llm_stand_in::port() const noexcept { return state_->port; }
 
 std::string llm_stand_in::base_url(std::string_view prefix) const
 {
-    return std::string(state_->tls ? "https" : "http") + "://127.0.0.1:" + std::to_string(port())
-           + std::string(prefix);
+    return std::string(state_->tls ? "https" : "http") + "://127.0.0.1:" + std::to_string(port()) +
+           std::string(prefix);
 }
 
 void llm_stand_in::set_mode(llm_mode m)

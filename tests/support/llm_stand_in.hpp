@@ -40,7 +40,7 @@ struct llm_request_record {
     std::string path;
     std::string authorization; // the header's value, empty when absent
     std::string body;
-    boost::json::value json;   // the parsed body; null when it is not JSON
+    boost::json::value json;    // the parsed body; null when it is not JSON
     std::size_t connection = 0; // 1 for the first connection accepted, 2 for the next, ...
 };
 
@@ -64,11 +64,11 @@ public:
 
     void set_mode(llm_mode m);
     void set_content(std::string text);
-    void set_delay(std::chrono::milliseconds d);       // slow mode
-    void set_raw_body(std::string body);               // malformed mode; empty: `{"choices": [}`
-    void set_key(std::string key);                     // non-empty: other keys get 401
+    void set_delay(std::chrono::milliseconds d);        // slow mode
+    void set_raw_body(std::string body);                // malformed mode; empty: `{"choices": [}`
+    void set_key(std::string key);                      // non-empty: other keys get 401
     void set_idle_timeout(std::chrono::milliseconds d); // 5 s, like llama.cpp
-    void set_log(std::string path); // appends one JSON line per request
+    void set_log(std::string path);                     // appends one JSON line per request
 
     // Closes every connection waiting for a request, as llama.cpp does after its idle timeout.
     void close_idle_connections();

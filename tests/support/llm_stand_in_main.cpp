@@ -47,15 +47,24 @@ int main(int argc, char** argv)
         std::string_view const arg = argv[i];
         if (i + 1 >= argc) return usage("missing value for " + std::string(arg));
         std::string const value = argv[++i];
-        if (arg == "--port-file") port_file = value;
-        else if (arg == "--mode") mode_name = value;
-        else if (arg == "--delay-ms") delay_ms = value;
-        else if (arg == "--key") key = value;
-        else if (arg == "--content") content = value;
-        else if (arg == "--log") log_file = value;
-        else if (arg == "--tls-cert") cert = value;
-        else if (arg == "--tls-key") private_key = value;
-        else return usage("unknown option " + std::string(arg));
+        if (arg == "--port-file")
+            port_file = value;
+        else if (arg == "--mode")
+            mode_name = value;
+        else if (arg == "--delay-ms")
+            delay_ms = value;
+        else if (arg == "--key")
+            key = value;
+        else if (arg == "--content")
+            content = value;
+        else if (arg == "--log")
+            log_file = value;
+        else if (arg == "--tls-cert")
+            cert = value;
+        else if (arg == "--tls-key")
+            private_key = value;
+        else
+            return usage("unknown option " + std::string(arg));
     }
     if (port_file.empty()) return usage("--port-file is required");
     auto const mode = wtf::test::llm_mode_from(mode_name);

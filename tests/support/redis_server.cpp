@@ -28,10 +28,7 @@ constexpr auto stop_deadline = 5s;
 // Closes a descriptor when it goes out of scope.
 class fd_guard {
 public:
-    explicit fd_guard(int fd) noexcept
-        : fd_{fd}
-    {
-    }
+    explicit fd_guard(int fd) noexcept : fd_{fd} {}
     ~fd_guard()
     {
         if (fd_ >= 0) ::close(fd_);
@@ -81,26 +78,23 @@ std::string read_log(std::string const& dir)
 } // namespace
 
 redis_server::redis_server(std::string password)
-    : password_{std::move(password)}
-    , binary_{find_executable("redis-server", "redis-server")}
+    : password_{std::move(password)}, binary_{find_executable("redis-server", "redis-server")}
 {
     port_ = free_loopback_port();
     start(); // on failure the directory goes with the member
 }
 
-redis_server::~redis_server()
-{
-    stop();
-}
+redis_server::~redis_server() { stop(); }
 
 void redis_server::start()
 {
     if (running()) return;
     auto const port = std::to_string(port_);
     auto const logfile = dir_.file("redis.log");
-    std::vector<std::string> args{
-        binary_, "--port", port, "--bind",      "127.0.0.1", "--save",    "",     "--appendonly",
-        "no",    "--dir",  dir_.path(), "--daemonize", "no",        "--logfile", logfile};
+    std::vector<std::string> args{binary_,     "--port",    port,        "--bind",
+                                  "127.0.0.1", "--save",    "",          "--appendonly",
+                                  "no",        "--dir",     dir_.path(), "--daemonize",
+                                  "no",        "--logfile", logfile};
     if (!password_.empty()) {
         args.emplace_back("--requirepass");
         args.push_back(password_);
@@ -126,9 +120,6 @@ void redis_server::wait_until_ready()
                              " within 5 s: " + read_log(dir_.path()));
 }
 
-void redis_server::stop() noexcept
-{
-    stop_process(pid_, stop_deadline);
-}
+void redis_server::stop() noexcept { stop_process(pid_, stop_deadline); }
 
 } // namespace wtf::test

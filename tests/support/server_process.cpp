@@ -26,10 +26,7 @@ namespace {
     throw std::runtime_error(what + ": " + std::strerror(error));
 }
 
-bool is_executable(std::string const& path)
-{
-    return ::access(path.c_str(), X_OK) == 0;
-}
+bool is_executable(std::string const& path) { return ::access(path.c_str(), X_OK) == 0; }
 
 } // namespace
 

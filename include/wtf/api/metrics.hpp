@@ -86,8 +86,8 @@ public:
     void samples(std::string_view name, std::initializer_list<label> labels, histogram const& h);
 
 private:
-    void series(std::string_view name, std::string_view suffix,
-                std::initializer_list<label> labels, label const* extra);
+    void series(std::string_view name, std::string_view suffix, std::initializer_list<label> labels,
+                label const* extra);
     std::string& out_;
 };
 

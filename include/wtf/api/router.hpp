@@ -45,7 +45,7 @@ struct services {
     store::history const& history;
     core::timestamp started_at;
     summarize::llm_status const* llm = nullptr; // null: summaries are not built into this daemon
-    store::journal_status const* journal = nullptr;     // null: storage.journal is off
+    store::journal_status const* journal = nullptr;      // null: storage.journal is off
     mirror::redis_status const* redis = nullptr;         // null: Redis mirroring is off
     mirror::ingest_status const* redis_ingest = nullptr; // null: no Redis ingest
     // Request, anomaly and LLM-latency counters for /metrics; the server records requests into
@@ -96,7 +96,7 @@ private:
     cache anomalies_;
     cache summary_;
     cache status_;
-    std::size_t metrics_size_ = 0; // of the last /metrics page, to reserve the next
+    std::size_t metrics_size_ = 0;               // of the last /metrics page, to reserve the next
     std::shared_ptr<std::string const> openapi_; // fixed for the life of the process
     std::shared_ptr<std::string const> docs_;
 };

@@ -48,9 +48,10 @@ environment process_environment();
 // Reads TOML text (named `source` in errors) over `base` (the embedded defaults unless a mode
 // has its own, as `wtfd analyze` does), then applies the environment. Collects every error
 // instead of stopping at the first; never throws for bad input.
-std::variant<daemon_config, std::vector<error>>
-parse(std::string_view toml_text, std::string_view source, environment const& env,
-      daemon_config base = {});
+std::variant<daemon_config, std::vector<error>> parse(std::string_view toml_text,
+                                                      std::string_view source,
+                                                      environment const& env,
+                                                      daemon_config base = {});
 
 // Reads a file (a missing or unreadable file is an error naming it), as parse().
 std::variant<daemon_config, std::vector<error>>

@@ -30,22 +30,22 @@ struct band {
 };
 
 struct anomaly {
-    std::uint64_t id = 0;                 // 1, 2, ... in order of detection, never reused
+    std::uint64_t id = 0; // 1, 2, ... in order of detection, never reused
     anomaly_type type = anomaly_type::spike;
     core::severity severity = core::severity::warning;
     std::string sensor_id;
-    std::string parameter;                // empty for sensor-level anomalies (dropout)
-    std::string unit;                     // of the parameter, may be empty
-    std::string detector = "threshold";   // which detector reported it
-    timestamp detected_at;                // seed "timestamp": when the anomaly was confirmed
-    timestamp started_at; // first out-of-band reading / last reading before an outage
-    std::optional<timestamp> ended_at;    // set when the episode closed
-    std::optional<double> value;          // the value that confirmed it (absent for dropout)
-    std::optional<double> peak_value;     // the most extreme value of the episode so far
-    std::optional<band> limits;           // the band that was left
+    std::string parameter;              // empty for sensor-level anomalies (dropout)
+    std::string unit;                   // of the parameter, may be empty
+    std::string detector = "threshold"; // which detector reported it
+    timestamp detected_at;              // seed "timestamp": when the anomaly was confirmed
+    timestamp started_at;               // first out-of-band reading / last reading before an outage
+    std::optional<timestamp> ended_at;  // set when the episode closed
+    std::optional<double> value;        // the value that confirmed it (absent for dropout)
+    std::optional<double> peak_value;   // the most extreme value of the episode so far
+    std::optional<band> limits;         // the band that was left
     // Seconds the episode had lasted at detection (drift, dropout) and its total once ended.
     std::optional<double> duration_seconds;
-    bool never_seen = false;              // dropout of an expected sensor that never reported
+    bool never_seen = false; // dropout of an expected sensor that never reported
     // Closed at start-up: wtfd stopped while the episode was open, so it ends at the last
     // reading seen before the stop.
     bool closed_at_restart = false;

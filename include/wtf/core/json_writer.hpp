@@ -22,10 +22,28 @@ class json_writer {
 public:
     explicit json_writer(std::string& out) noexcept : out_{out} {}
 
-    void begin_object() { separate(); out_ += '{'; first_ = true; }
-    void end_object() { out_ += '}'; first_ = false; }
-    void begin_array() { separate(); out_ += '['; first_ = true; }
-    void end_array() { out_ += ']'; first_ = false; }
+    void begin_object()
+    {
+        separate();
+        out_ += '{';
+        first_ = true;
+    }
+    void end_object()
+    {
+        out_ += '}';
+        first_ = false;
+    }
+    void begin_array()
+    {
+        separate();
+        out_ += '[';
+        first_ = true;
+    }
+    void end_array()
+    {
+        out_ += ']';
+        first_ = false;
+    }
     void key(std::string_view k)
     {
         separate();
@@ -34,25 +52,66 @@ public:
         after_key_ = true;
     }
 
-    void value(double v) { separate(); append_json_number(out_, v); }
-    void value(std::int64_t v) { separate(); out_ += std::to_string(v); }
-    void value(std::uint64_t v) { separate(); out_ += std::to_string(v); }
+    void value(double v)
+    {
+        separate();
+        append_json_number(out_, v);
+    }
+    void value(std::int64_t v)
+    {
+        separate();
+        out_ += std::to_string(v);
+    }
+    void value(std::uint64_t v)
+    {
+        separate();
+        out_ += std::to_string(v);
+    }
     void value(int v) { value(static_cast<std::int64_t>(v)); }
-    void value(bool v) { separate(); out_ += v ? "true" : "false"; }
-    void value(std::string_view v) { separate(); append_json_string(out_, v); }
+    void value(bool v)
+    {
+        separate();
+        out_ += v ? "true" : "false";
+    }
+    void value(std::string_view v)
+    {
+        separate();
+        append_json_string(out_, v);
+    }
     void value(char const* v) { value(std::string_view{v}); }
-    void value(timestamp t) { separate(); out_ += '"'; append_rfc3339(out_, t); out_ += '"'; }
-    void null() { separate(); out_ += "null"; }
+    void value(timestamp t)
+    {
+        separate();
+        out_ += '"';
+        append_rfc3339(out_, t);
+        out_ += '"';
+    }
+    void null()
+    {
+        separate();
+        out_ += "null";
+    }
     // Inserts already-serialised JSON (a cached anomaly, for instance).
-    void raw(std::string_view json) { separate(); out_ += json; }
+    void raw(std::string_view json)
+    {
+        separate();
+        out_ += json;
+    }
 
     template <class T>
-    void member(std::string_view k, T const& v) { key(k); value(v); }
+    void member(std::string_view k, T const& v)
+    {
+        key(k);
+        value(v);
+    }
 
 private:
     void separate()
     {
-        if (after_key_) { after_key_ = false; return; }
+        if (after_key_) {
+            after_key_ = false;
+            return;
+        }
         if (!first_) out_ += ',';
         first_ = false;
     }

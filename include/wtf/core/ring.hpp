@@ -45,7 +45,11 @@ public:
     T const& back() const noexcept { return (*this)[size_ - 1]; }
     T const& front() const noexcept { return (*this)[0]; }
 
-    void clear() noexcept { head_ = 0; size_ = 0; }
+    void clear() noexcept
+    {
+        head_ = 0;
+        size_ = 0;
+    }
 
 private:
     std::vector<T> slots_;

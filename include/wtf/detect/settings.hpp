@@ -12,11 +12,11 @@ namespace wtf::detect {
 
 // [detect.parameters.<name>]: thresholds for one measured quantity.
 struct parameter_rules {
-    std::string name;                   // "temperature"
-    std::string unit;                   // "°C", shown in messages and summaries
-    core::band spike;                   // outside: spike
-    core::band normal;                  // outside for longer than drift_duration: drift
-    double clear_margin = 0.5;          // back inside a band by this much before an episode ends
+    std::string name;          // "temperature"
+    std::string unit;          // "°C", shown in messages and summaries
+    core::band spike;          // outside: spike
+    core::band normal;         // outside for longer than drift_duration: drift
+    double clear_margin = 0.5; // back inside a band by this much before an episode ends
 
     bool operator==(parameter_rules const&) const = default;
 };
@@ -29,9 +29,9 @@ struct settings {
     // A sensor's cadence is known from its 4th reading; before that it cannot drop out.
     bool dropout_gap_auto = false;
     double dropout_gap_multiple = 5.0;
-    std::vector<std::string> expected_sensors;   // dropouts from start-up if they never send
+    std::vector<std::string> expected_sensors; // dropouts from start-up if they never send
     std::vector<parameter_rules> parameters = default_parameters();
-    std::size_t max_sensors = 10'000;            // more distinct sensor ids are rejected
+    std::size_t max_sensors = 10'000; // more distinct sensor ids are rejected
 
     // The seed system's thresholds: temperature, pressure and flow.
     static std::vector<parameter_rules> default_parameters();

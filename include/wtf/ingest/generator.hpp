@@ -47,8 +47,8 @@ private:
 
 // Runs the model every interval on the calling executor, passing each reading to `sink`,
 // until cancelled (terminal cancellation; returns normally).
-boost::asio::awaitable<void>
-run_generator(generator_settings s, std::vector<generated_parameter> params,
-              std::function<void(core::reading const&)> sink);
+boost::asio::awaitable<void> run_generator(generator_settings s,
+                                           std::vector<generated_parameter> params,
+                                           std::function<void(core::reading const&)> sink);
 
 } // namespace wtf::ingest

@@ -23,8 +23,8 @@ struct problem {
 
 struct parse_limits {
     std::size_t max_readings = 10'000;
-    std::size_t max_parameters = 64;     // numeric fields per reading
-    std::size_t max_name_length = 128;   // bytes of a sensor id or parameter name
+    std::size_t max_parameters = 64;   // numeric fields per reading
+    std::size_t max_name_length = 128; // bytes of a sensor id or parameter name
 };
 
 // Parsed readings and the storage their views point into. Reuse one batch per connection:

@@ -21,7 +21,7 @@ namespace wtf::ingest {
 
 struct ingest_result {
     std::size_t accepted = 0;
-    std::size_t stale = 0;        // duplicates and out-of-order readings, ignored
+    std::size_t stale = 0; // duplicates and out-of-order readings, ignored
 };
 
 // Why a batch was refused whole: the body was not JSON/NDJSON, an item broke the data contract,
@@ -32,7 +32,7 @@ struct pipeline_stats {
     std::array<std::uint64_t, 4> accepted_by_source{}; // indexed by core::source
     std::uint64_t stale = 0;
     std::array<std::uint64_t, 4> rejected_by_reason{}; // indexed by rejection
-    std::uint64_t rejected_batches = 0;                 // the sum of rejected_by_reason
+    std::uint64_t rejected_batches = 0;                // the sum of rejected_by_reason
 };
 
 class pipeline final : private detect::event_sink {

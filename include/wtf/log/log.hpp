@@ -25,11 +25,8 @@ void write(level l, std::string_view channel, std::string_view text);
 class record {
 public:
     record(level l, std::string_view channel) noexcept
-        : level_{l}
-        , channel_{channel}
-        , on_{enabled(l)}
-    {
-    }
+        : level_{l}, channel_{channel}, on_{enabled(l)}
+    {}
     record(record const&) = delete;
     record& operator=(record const&) = delete;
     ~record();

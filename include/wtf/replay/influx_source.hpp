@@ -27,7 +27,7 @@ struct influx_options {
     std::string password;                      // INFLUX_PASSWORD; never logged
     std::string sensor_tag = "sensor_id";      // --sensor-tag
     column_rules columns;
-    std::size_t chunk_size = 10'000;           // points per chunk InfluxDB sends
+    std::size_t chunk_size = 10'000; // points per chunk InfluxDB sends
     std::chrono::milliseconds connect_timeout{5'000};
     std::chrono::milliseconds timeout{300'000}; // whole query
 };
@@ -37,8 +37,8 @@ struct influx_summary {
     std::uint64_t readings = 0; // readings handed to the sink
     std::uint64_t rejected = 0; // rows skipped (bad time, no numeric field)
     std::uint64_t series = 0;
-    std::vector<std::string> parameters; // in order first seen
-    std::vector<std::string> sensors;    // in order first seen, at most 1000 kept
+    std::vector<std::string> parameters;  // in order first seen
+    std::vector<std::string> sensors;     // in order first seen, at most 1000 kept
     std::optional<core::timestamp> first; // earliest and latest time of the readings
     std::optional<core::timestamp> last;
 };

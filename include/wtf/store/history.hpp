@@ -22,11 +22,11 @@ struct summary {
     core::timestamp created_at;
     core::timestamp window_start;
     core::timestamp window_end;
-    std::size_t anomaly_count = 0;     // anomalies described
-    std::size_t left_out = 0;          // anomalies of the window not described (over max_buffer)
-    std::string source = "fallback";   // "llm", or "fallback": written by wtfd itself
-    std::string model;                 // the LLM's model, for source "llm"
-    std::string fallback_reason;       // why the LLM's text was not used ("LLM disabled", ...)
+    std::size_t anomaly_count = 0;        // anomalies described
+    std::size_t left_out = 0;             // anomalies of the window not described (over max_buffer)
+    std::string source = "fallback";      // "llm", or "fallback": written by wtfd itself
+    std::string model;                    // the LLM's model, for source "llm"
+    std::string fallback_reason;          // why the LLM's text was not used ("LLM disabled", ...)
     std::chrono::milliseconds latency{0}; // of the LLM request, when one was made
 };
 

@@ -16,9 +16,9 @@ enum class durability {
 // [storage]
 struct settings {
     std::string state_dir = "/var/lib/wtfd";
-    std::size_t anomaly_history = 1000;  // anomalies kept in memory and served by /anomalies
-    std::size_t summary_history = 100;   // summaries kept
-    bool journal = true;                 // keep the history in state_dir across restarts
+    std::size_t anomaly_history = 1000; // anomalies kept in memory and served by /anomalies
+    std::size_t summary_history = 100;  // summaries kept
+    bool journal = true;                // keep the history in state_dir across restarts
     durability fsync = durability::interval;
     std::chrono::milliseconds fsync_interval{1000};
 

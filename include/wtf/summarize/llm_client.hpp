@@ -20,25 +20,25 @@ struct chat_request {
 };
 
 struct chat_reply {
-    std::string content;        // choices[0].message.content, as sent
-    std::string finish_reason;  // "stop", "length", ...
-    std::string model;          // as the server reports it
-    std::string raw;            // the whole response body (saved by `wtfd analyze`)
+    std::string content;       // choices[0].message.content, as sent
+    std::string finish_reason; // "stop", "length", ...
+    std::string model;         // as the server reports it
+    std::string raw;           // the whole response body (saved by `wtfd analyze`)
     std::chrono::milliseconds latency{0};
 };
 
 enum class llm_failure {
-    bad_url,        // base_url cannot be used
-    connect,        // refused, unreachable, DNS or TLS handshake failure
-    timeout,        // connect or total timeout
-    http_status,    // non-2xx answer (after the retry for 5xx)
-    too_large,      // response beyond max_response_bytes
-    malformed,      // not a chat completion (no choices[0].message.content string)
+    bad_url,     // base_url cannot be used
+    connect,     // refused, unreachable, DNS or TLS handshake failure
+    timeout,     // connect or total timeout
+    http_status, // non-2xx answer (after the retry for 5xx)
+    too_large,   // response beyond max_response_bytes
+    malformed,   // not a chat completion (no choices[0].message.content string)
 };
 
 struct llm_error {
     llm_failure kind;
-    std::string message;      // for logs and /status: "HTTP 503: Loading model"; never the key
+    std::string message; // for logs and /status: "HTTP 503: Loading model"; never the key
     unsigned http_status = 0;
 };
 

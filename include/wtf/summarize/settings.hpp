@@ -8,24 +8,24 @@ namespace wtf::summarize {
 
 // [summary]
 struct settings {
-    std::chrono::milliseconds interval{60'000};   // SUMMARY_INTERVAL
-    std::size_t max_buffer = 50;                  // MAX_BUFFER_SIZE
+    std::chrono::milliseconds interval{60'000}; // SUMMARY_INTERVAL
+    std::size_t max_buffer = 50;                // MAX_BUFFER_SIZE
 };
 
 // [llm]
 struct llm_settings {
     bool enabled = true;
-    std::string base_url = "http://localhost:8008/v1";   // OPENAI_API_BASE
-    std::string model = "llama-2-7b-chat.Q4_0.gguf";     // MODEL_NAME
-    double temperature = 0.1;                            // TEMPERATURE
-    std::chrono::milliseconds timeout{30'000};           // whole request, connect included
+    std::string base_url = "http://localhost:8008/v1"; // OPENAI_API_BASE
+    std::string model = "llama-2-7b-chat.Q4_0.gguf";   // MODEL_NAME
+    double temperature = 0.1;                          // TEMPERATURE
+    std::chrono::milliseconds timeout{30'000};         // whole request, connect included
     std::chrono::milliseconds connect_timeout{5'000};
-    std::string api_key;                                 // OPENAI_API_KEY; never logged
-    std::string api_key_file;                            // read at start-up when api_key is empty
-    std::string ca_file;                                 // PEM bundle for a private CA (https)
+    std::string api_key;      // OPENAI_API_KEY; never logged
+    std::string api_key_file; // read at start-up when api_key is empty
+    std::string ca_file;      // PEM bundle for a private CA (https)
     std::size_t max_tokens = 512;
     std::size_t max_response_bytes = 1'048'576;
-    std::size_t max_prompt_bytes = 16'384;               // a larger batch is cut, not sent
+    std::size_t max_prompt_bytes = 16'384; // a larger batch is cut, not sent
 
     bool operator==(llm_settings const&) const = default;
 };

@@ -11,7 +11,7 @@ namespace wtf::summarize {
 
 struct llm_status {
     bool enabled = false;
-    std::string endpoint;                      // no key, no password
+    std::string endpoint; // no key, no password
     std::optional<core::timestamp> last_success;
     std::optional<core::timestamp> last_failure;
     std::string last_failure_reason;

@@ -56,7 +56,7 @@ private:
     store::history& history_;
     llm_client* client_;
     core::timestamp window_start_;
-    std::vector<core::anomaly> pending_;                     // newest state, in order first seen
+    std::vector<core::anomaly> pending_; // newest state, in order first seen
     std::unordered_map<std::uint64_t, std::size_t> pending_index_;
     std::size_t overflow_ = 0; // anomalies beyond the pending limit, counted as left out
     llm_status status_;

@@ -17,22 +17,22 @@
 namespace wtf::summarize {
 
 enum class llm_outcome {
-    used,          // the LLM's text is the summary
-    disabled,      // no LLM configured
-    request_failed,// no usable chat completion (connection, timeout, HTTP status, malformed)
-    empty,         // the answer had no text besides reasoning
-    cut,           // finish_reason "length": cut at max_tokens
-    not_grounded,  // it states something the batch does not hold
+    used,           // the LLM's text is the summary
+    disabled,       // no LLM configured
+    request_failed, // no usable chat completion (connection, timeout, HTTP status, malformed)
+    empty,          // the answer had no text besides reasoning
+    cut,            // finish_reason "length": cut at max_tokens
+    not_grounded,   // it states something the batch does not hold
 };
 
 struct wording {
     std::string text;
     llm_outcome outcome = llm_outcome::disabled;
-    std::string fallback_reason;      // empty when the LLM's text is used
-    std::string model;                // of the LLM's text; empty for the fallback
+    std::string fallback_reason; // empty when the LLM's text is used
+    std::string model;           // of the LLM's text; empty for the fallback
     std::chrono::milliseconds latency{0};
-    std::optional<chat_reply> reply;  // the chat completion received, used or not
-    std::optional<llm_error> error;   // why there was none
+    std::optional<chat_reply> reply; // the chat completion received, used or not
+    std::optional<llm_error> error;  // why there was none
 
     bool from_llm() const noexcept { return outcome == llm_outcome::used; }
 };

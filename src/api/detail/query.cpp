@@ -28,10 +28,9 @@ std::string unsupported(std::string_view name) { return quoted_name(name) + " is
 
 bool iequals(std::string_view a, std::string_view b) noexcept
 {
-    return a.size() == b.size()
-        && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x))
-                   == std::tolower(static_cast<unsigned char>(y));
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) ==
+                      std::tolower(static_cast<unsigned char>(y));
            });
 }
 
@@ -71,8 +70,8 @@ std::optional<std::string> parse_limit(std::string_view name, std::string_view v
 } // namespace
 
 std::optional<std::string> parse_anomaly_query(boost::urls::params_view params,
-                                               std::size_t capacity,
-                                               store::anomaly_query& out, std::string& key)
+                                               std::size_t capacity, store::anomaly_query& out,
+                                               std::string& key)
 {
     capacity = std::max<std::size_t>(capacity, 1);
     out = store::anomaly_query{};
@@ -180,9 +179,9 @@ std::optional<std::string_view> bearer_token(std::string_view authorization) noe
 {
     authorization = trim(authorization);
     constexpr std::string_view scheme = "bearer";
-    if (authorization.size() <= scheme.size()
-        || !iequals(authorization.substr(0, scheme.size()), scheme)
-        || (authorization[scheme.size()] != ' ' && authorization[scheme.size()] != '\t')) {
+    if (authorization.size() <= scheme.size() ||
+        !iequals(authorization.substr(0, scheme.size()), scheme) ||
+        (authorization[scheme.size()] != ' ' && authorization[scheme.size()] != '\t')) {
         return std::nullopt;
     }
     auto token = trim(authorization.substr(scheme.size()));

@@ -17,8 +17,8 @@ namespace wtf::api::detail {
 // Fills `out` and a normalised `key` (equal keys select equal anomalies). Returns the 422
 // detail naming the parameter when a parameter is unknown, repeated or invalid.
 std::optional<std::string> parse_anomaly_query(boost::urls::params_view params,
-                                               std::size_t capacity,
-                                               store::anomaly_query& out, std::string& key);
+                                               std::size_t capacity, store::anomaly_query& out,
+                                               std::string& key);
 
 // GET /summary: detail (true: full records), limit (1..capacity, default capacity; only with
 // detail). Returns the 422 detail naming the parameter when one is unknown, repeated or invalid.

@@ -18,10 +18,7 @@ struct shared_body {
     // A null pointer is an empty body (a HEAD response keeps its Content-Length and no text).
     using value_type = std::shared_ptr<std::string const>;
 
-    static std::uint64_t size(value_type const& body) noexcept
-    {
-        return body ? body->size() : 0;
-    }
+    static std::uint64_t size(value_type const& body) noexcept { return body ? body->size() : 0; }
 
     // BodyWriter (Beast 1.81): yields the whole text as one buffer.
     class writer {
@@ -32,8 +29,7 @@ struct shared_body {
         writer(boost::beast::http::header<isRequest, Fields> const&,
                value_type const& body) noexcept
             : body_{body}
-        {
-        }
+        {}
 
         void init(boost::beast::error_code& ec) noexcept { ec = {}; }
 

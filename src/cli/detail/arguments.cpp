@@ -36,8 +36,8 @@ std::optional<char> delimiter_of(std::string_view text)
 
 } // namespace
 
-std::variant<analyze_options, std::string> parse_arguments(std::span<std::string_view const> args,
-                                                           std::optional<std::string> influx_password)
+std::variant<analyze_options, std::string>
+parse_arguments(std::span<std::string_view const> args, std::optional<std::string> influx_password)
 {
     analyze_options o;
     std::optional<std::string> influx_url, database, query, influx_user, sensor_tag;
@@ -101,9 +101,12 @@ std::variant<analyze_options, std::string> parse_arguments(std::span<std::string
         } else if (arg == "--ignore") {
             o.csv.columns.ignore.emplace_back(value);
         } else if (arg == "--epoch") {
-            if (value == "s") o.csv.epoch = replay::epoch_unit::seconds;
-            else if (value == "ms") o.csv.epoch = replay::epoch_unit::milliseconds;
-            else return "--epoch: expected s or ms, got " + quoted(value);
+            if (value == "s")
+                o.csv.epoch = replay::epoch_unit::seconds;
+            else if (value == "ms")
+                o.csv.epoch = replay::epoch_unit::milliseconds;
+            else
+                return "--epoch: expected s or ms, got " + quoted(value);
         } else if (arg == "--influx") {
             influx_url = std::string{value};
         } else if (arg == "--db") {

@@ -35,7 +35,7 @@ struct analyze_options {
 
 // The options, or the usage error to print ("--map: expected COLUMN=PARAMETER, got 'x'").
 // The InfluxDB password comes from `influx_password` (INFLUX_PASSWORD), never from argv.
-std::variant<analyze_options, std::string> parse_arguments(std::span<std::string_view const> args,
-                                                           std::optional<std::string> influx_password);
+std::variant<analyze_options, std::string>
+parse_arguments(std::span<std::string_view const> args, std::optional<std::string> influx_password);
 
 } // namespace wtf::cli::detail

@@ -32,8 +32,7 @@ void anomaly_lines::flush_if_full()
 
 bool anomaly_lines::finish()
 {
-    if (!buffer_.empty() &&
-        std::fwrite(buffer_.data(), 1, buffer_.size(), out_) != buffer_.size())
+    if (!buffer_.empty() && std::fwrite(buffer_.data(), 1, buffer_.size(), out_) != buffer_.size())
         failed_ = true;
     buffer_.clear();
     if (std::fflush(out_) != 0) failed_ = true;
@@ -53,8 +52,7 @@ void problem_log::print_remainder()
     for (auto const& [source, count] : per_source_)
         if (count > shown_per_source)
             std::fprintf(out_, "wtfd analyze: ... and %llu more bad rows in %s\n",
-                         static_cast<unsigned long long>(count - shown_per_source),
-                         source.c_str());
+                         static_cast<unsigned long long>(count - shown_per_source), source.c_str());
 }
 
 replayer::replayer(detect::settings settings, summarize::summarizer& notes, anomaly_lines* lines,
@@ -74,8 +72,8 @@ void replayer::on_reading(core::reading const& r)
     }
     if (detector_->observe(r, *this) == detect::verdict::stale) {
         if (counts_.stale++ == 0)
-            counts_.first_stale = "sensor " + std::string{r.sensor_id} + " at " +
-                                  core::format_rfc3339(r.time);
+            counts_.first_stale =
+                "sensor " + std::string{r.sensor_id} + " at " + core::format_rfc3339(r.time);
         return;
     }
     ++counts_.readings;
@@ -97,9 +95,7 @@ void replayer::on_anomaly(core::anomaly_change change, core::anomaly const& a)
         ++counts_.opened_by_type[static_cast<std::size_t>(a.type)];
         open_.insert_or_assign(a.id, a);
         break;
-    case core::anomaly_change::updated:
-        open_.insert_or_assign(a.id, a);
-        break;
+    case core::anomaly_change::updated: open_.insert_or_assign(a.id, a); break;
     case core::anomaly_change::closed:
         open_.erase(a.id);
         if (lines_) lines_->write(a);
@@ -120,7 +116,8 @@ void replayer::finish()
     for (auto const* a : still_open) {
         // How long it had lasted when the data ended: at least that long, maybe longer.
         auto shown = *a;
-        if (counts_.last) shown.duration_seconds = core::seconds_between(a->started_at, *counts_.last);
+        if (counts_.last)
+            shown.duration_seconds = core::seconds_between(a->started_at, *counts_.last);
         lines_->write(shown);
     }
 }

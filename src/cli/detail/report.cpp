@@ -125,8 +125,8 @@ std::string render(report const& r)
            "): " + (r.parameters.empty() ? std::string{"none"} : joined(r.parameters)) + '\n';
     if (!r.unjudged_parameters.empty()) {
         out += "Parameters without thresholds, only dropouts checked (" +
-               std::to_string(r.unjudged_parameters.size()) + "): " +
-               joined(r.unjudged_parameters) +
+               std::to_string(r.unjudged_parameters.size()) +
+               "): " + joined(r.unjudged_parameters) +
                "\n  (give each a [detect.parameters.NAME] table in --config, or --map "
                "COLUMN=PARAMETER onto one that has)\n";
     }

@@ -14,8 +14,8 @@
 namespace wtf::cli::detail {
 
 struct source_report {
-    std::string name;        // the file, or "influx http://...: SELECT ..."
-    std::string layout;      // "wide, ';'-separated, time column datetime, sensor '0' ..."
+    std::string name;   // the file, or "influx http://...: SELECT ..."
+    std::string layout; // "wide, ';'-separated, time column datetime, sensor '0' ..."
     std::uint64_t rows = 0;
     std::uint64_t rejected = 0;
     std::optional<std::string> failure; // could not be read
@@ -29,21 +29,21 @@ struct sensor_report {
 
 struct report {
     std::vector<source_report> sources;
-    std::uint64_t readings = 0;       // accepted
-    std::uint64_t stale = 0;          // out of order or repeated, skipped
+    std::uint64_t readings = 0; // accepted
+    std::uint64_t stale = 0;    // out of order or repeated, skipped
     std::optional<std::string> first_stale;
     std::optional<core::timestamp> first;
     std::optional<core::timestamp> last;
     std::vector<sensor_report> sensors;
-    std::size_t sensor_count = 0;     // sensors may hold only the first ones
+    std::size_t sensor_count = 0;                 // sensors may hold only the first ones
     std::vector<std::string> parameters;          // with thresholds
     std::vector<std::string> unjudged_parameters; // found, but no [detect.parameters] table
-    std::string dropout_gap;          // "auto (5 x each sensor's median interval)", "10 s"
+    std::string dropout_gap; // "auto (5 x each sensor's median interval)", "10 s"
     std::array<std::uint64_t, 3> anomalies_by_type{}; // spike, drift, dropout
     std::uint64_t still_open = 0;
-    std::string summary;              // the text
-    std::string summary_source;       // "LLM (model), checked against the anomalies" / "..."
-    std::vector<std::string> saved;   // files written
+    std::string summary;            // the text
+    std::string summary_source;     // "LLM (model), checked against the anomalies" / "..."
+    std::vector<std::string> saved; // files written
 };
 
 std::string render(report const& r);

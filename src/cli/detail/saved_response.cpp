@@ -94,7 +94,8 @@ std::string response_document(summarize::wording const& w, summarize::batch cons
     json::object choice{{"index", 0}, {"message", std::move(message)}, {"finish_reason", "stop"}};
     json::object doc;
     doc["object"] = "chat.completion";
-    doc["created"] = std::chrono::duration_cast<std::chrono::seconds>(at.time_since_epoch()).count();
+    doc["created"] =
+        std::chrono::duration_cast<std::chrono::seconds>(at.time_since_epoch()).count();
     doc["model"] = "wtfd-deterministic-summary";
     doc["choices"] = json::array{std::move(choice)};
     doc["wtfd"] = std::move(mark);
@@ -117,8 +118,8 @@ std::variant<saved_paths, std::string> save_response(std::string const& dir,
     std::string relative;
     int fd = -1;
     for (int attempt = 1; fd < 0 && attempt <= 100; ++attempt) {
-        relative = "responses/" + stem + (attempt == 1 ? "" : "_" + std::to_string(attempt)) +
-                   ".json";
+        relative =
+            "responses/" + stem + (attempt == 1 ? "" : "_" + std::to_string(attempt)) + ".json";
         fd = ::open((base / relative).c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
         if (fd < 0 && errno != EEXIST)
             return (base / relative).string() + ": cannot create: " + errno_text();
@@ -134,8 +135,8 @@ std::variant<saved_paths, std::string> save_response(std::string const& dir,
     if (csv < 0) return results + ": cannot open: " + errno_text();
     std::string rows;
     if (::lseek(csv, 0, SEEK_END) == 0) rows = "timestamp,model_api_url,output_filename\n";
-    rows += csv_field(row_stamp(at)) + ',' + csv_field(model_api_url) +
-            ',' + csv_field(relative) + '\n';
+    rows += csv_field(row_stamp(at)) + ',' + csv_field(model_api_url) + ',' + csv_field(relative) +
+            '\n';
     bool const appended = write_all(csv, rows);
     auto const append_error = errno_text();
     if (::close(csv) != 0 || !appended) return results + ": cannot write: " + append_error;

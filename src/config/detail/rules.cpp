@@ -26,39 +26,27 @@ constexpr std::array<std::pair<std::string_view, log::level>, 5> level_names{{
     {"debug", log::level::debug},
 }};
 
-std::string quoted(std::string_view text)
-{
-    return '"' + std::string(text) + '"';
-}
+std::string quoted(std::string_view text) { return '"' + std::string(text) + '"'; }
 
-bool is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
-bool is_alnum(char c)
-{
-    return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
+bool is_alnum(char c) { return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
 bool is_label(std::string_view label)
 {
     auto const allowed = [](char c) { return is_alnum(c) || c == '-'; };
-    return !label.empty() && label.size() <= 63 && label.front() != '-' && label.back() != '-'
-           && std::all_of(label.begin(), label.end(), allowed);
+    return !label.empty() && label.size() <= 63 && label.front() != '-' && label.back() != '-' &&
+           std::all_of(label.begin(), label.end(), allowed);
 }
 
 // RFC 1123 host names: dot-separated labels of letters, digits and inner hyphens.
 bool is_host_name(std::string_view name)
 {
-    if (name.empty() || name.size() > 253)
-        return false;
+    if (name.empty() || name.size() > 253) return false;
     for (std::size_t start = 0;;) {
         auto const dot = name.find('.', start);
-        if (!is_label(name.substr(start, dot - start)))
-            return false;
-        if (dot == std::string_view::npos)
-            return true;
+        if (!is_label(name.substr(start, dot - start))) return false;
+        if (dot == std::string_view::npos) return true;
         start = dot + 1;
     }
 }
@@ -72,8 +60,7 @@ bool is_address(int family, std::string_view text)
 // Nullopt when the host is an IPv4 address, a bracketed IPv6 address or a host name.
 std::optional<std::string> check_host(std::string_view host)
 {
-    if (host.empty())
-        return "the host is empty; " + listen_usage;
+    if (host.empty()) return "the host is empty; " + listen_usage;
     if (host.front() == '[') {
         bool const closed = host.size() >= 2 && host.back() == ']';
         if (!closed || !is_address(AF_INET6, host.substr(1, host.size() - 2)))
@@ -85,19 +72,16 @@ std::optional<std::string> check_host(std::string_view host)
     if (std::all_of(host.begin(), host.end(), [](char c) { return is_digit(c) || c == '.'; }))
         return is_address(AF_INET, host) ? std::nullopt
                                          : std::optional{quoted(host) + " is not an IPv4 address"};
-    if (!is_host_name(host))
-        return quoted(host) + " is not a host name";
+    if (!is_host_name(host)) return quoted(host) + " is not a host name";
     return std::nullopt;
 }
 
 std::optional<std::uint16_t> parse_port(std::string_view text)
 {
-    if (text.empty() || !std::all_of(text.begin(), text.end(), is_digit))
-        return std::nullopt;
+    if (text.empty() || !std::all_of(text.begin(), text.end(), is_digit)) return std::nullopt;
     unsigned value = 0;
     auto const parsed = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (parsed.ec != std::errc{} || value > 65535)
-        return std::nullopt;
+    if (parsed.ec != std::errc{} || value > 65535) return std::nullopt;
     return static_cast<std::uint16_t>(value);
 }
 
@@ -105,8 +89,7 @@ std::optional<std::uint16_t> parse_port(std::string_view text)
 
 std::string describe(integer_rule r)
 {
-    if (r.max == no_limit)
-        return "an integer >= " + std::to_string(r.min);
+    if (r.max == no_limit) return "an integer >= " + std::to_string(r.min);
     return "an integer between " + std::to_string(r.min) + " and " + std::to_string(r.max);
 }
 
@@ -116,36 +99,29 @@ std::string describe(number_rule r)
     bool const has_max = r.max != number_rule{}.max;
     if (has_min && has_max)
         return "a number between " + format_bound(r.min) + " and " + format_bound(r.max);
-    if (has_min)
-        return "a number >= " + format_bound(r.min);
-    if (has_max)
-        return "a number <= " + format_bound(r.max);
+    if (has_min) return "a number >= " + format_bound(r.min);
+    if (has_max) return "a number <= " + format_bound(r.max);
     return "a number";
 }
 
 std::optional<std::string> check(integer_rule r, std::int64_t value)
 {
-    if (value < r.min || value > r.max)
-        return "must be " + describe(r);
+    if (value < r.min || value > r.max) return "must be " + describe(r);
     return std::nullopt;
 }
 
 std::optional<std::string> check(number_rule r, double value)
 {
-    if (!std::isfinite(value) || value < r.min || value > r.max)
-        return "must be " + describe(r);
+    if (!std::isfinite(value) || value < r.min || value > r.max) return "must be " + describe(r);
     return std::nullopt;
 }
 
 std::variant<std::chrono::milliseconds, std::string> to_milliseconds(double seconds)
 {
-    if (std::isnan(seconds) || seconds <= 0.0)
-        return std::string("must be > 0");
-    if (seconds > max_seconds)
-        return "must be at most " + format_bound(max_seconds) + " (a year)";
+    if (std::isnan(seconds) || seconds <= 0.0) return std::string("must be > 0");
+    if (seconds > max_seconds) return "must be at most " + format_bound(max_seconds) + " (a year)";
     auto const ms = std::llround(seconds * 1000.0);
-    if (ms == 0)
-        return std::string("must be at least 0.0005 (it rounds to 0 ms)");
+    if (ms == 0) return std::string("must be at least 0.0005 (it rounds to 0 ms)");
     return std::chrono::milliseconds{ms};
 }
 
@@ -153,20 +129,15 @@ std::variant<std::chrono::seconds, std::string> to_whole_seconds(double seconds)
 {
     if (std::isnan(seconds) || seconds < 0.0 || seconds != std::floor(seconds))
         return std::string("must be a whole number of seconds >= 0");
-    if (seconds > max_seconds)
-        return "must be at most " + format_bound(max_seconds) + " (a year)";
+    if (seconds > max_seconds) return "must be at most " + format_bound(max_seconds) + " (a year)";
     return std::chrono::seconds{static_cast<std::int64_t>(seconds)};
 }
 
-std::optional<std::string> any_text(std::string_view)
-{
-    return std::nullopt;
-}
+std::optional<std::string> any_text(std::string_view) { return std::nullopt; }
 
 std::optional<std::string> non_empty(std::string_view text)
 {
-    if (text.empty())
-        return "must not be empty";
+    if (text.empty()) return "must not be empty";
     return std::nullopt;
 }
 
@@ -181,14 +152,11 @@ std::optional<std::string> http_url(std::string_view text)
 std::variant<endpoint, std::string> parse_listen(std::string_view text)
 {
     auto const colon = text.rfind(':');
-    if (colon == std::string_view::npos)
-        return quoted(text) + ' ' + listen_usage;
+    if (colon == std::string_view::npos) return quoted(text) + ' ' + listen_usage;
     auto const host = text.substr(0, colon);
-    if (auto problem = check_host(host))
-        return *std::move(problem);
+    if (auto problem = check_host(host)) return *std::move(problem);
     auto const port = parse_port(text.substr(colon + 1));
-    if (!port)
-        return "the port must be a number between 0 and 65535; " + listen_usage;
+    if (!port) return "the port must be a number between 0 and 65535; " + listen_usage;
     bool const bracketed = host.front() == '[';
     return endpoint{std::string(bracketed ? host.substr(1, host.size() - 2) : host), *port};
 }
@@ -203,8 +171,7 @@ std::string format_listen(std::string_view host, std::uint16_t port)
 std::optional<log::level> level_from(std::string_view name)
 {
     for (auto const& [text, level] : level_names)
-        if (text == name)
-            return level;
+        if (text == name) return level;
     return std::nullopt;
 }
 
@@ -223,24 +190,20 @@ std::string_view to_string(store::durability d)
 std::string_view to_string(log::level l)
 {
     for (auto const& [text, level] : level_names)
-        if (level == l)
-            return text;
+        if (level == l) return text;
     return "info";
 }
 
 std::string format_number(double value)
 {
-    if (std::isnan(value))
-        return "nan";
-    if (std::isinf(value))
-        return value < 0 ? "-inf" : "inf";
+    if (std::isnan(value)) return "nan";
+    if (std::isinf(value)) return value < 0 ? "-inf" : "inf";
     // Fixed notation keeps exponents out; DBL_MAX needs 309 digits.
     std::array<char, 400> buffer{};
     auto const [end, ec] = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value,
                                          std::chars_format::fixed);
     std::string out(buffer.data(), ec == std::errc{} ? end : buffer.data());
-    if (out.find('.') == std::string::npos)
-        out += ".0";
+    if (out.find('.') == std::string::npos) out += ".0";
     return out;
 }
 

@@ -26,18 +26,13 @@ std::string_view type_name(toml::node_type type)
     return "nothing";
 }
 
-std::size_t node_line(toml::node const& node)
-{
-    return node.source().begin.line;
-}
+std::size_t node_line(toml::node const& node) { return node.source().begin.line; }
 
 // TOML keeps 2 and 2.0 apart; wherever we want a number, either will do.
 std::optional<double> as_number(toml::node const& node)
 {
-    if (auto const* i = node.as_integer())
-        return static_cast<double>(i->get());
-    if (auto const* f = node.as_floating_point())
-        return f->get();
+    if (auto const* i = node.as_integer()) return static_cast<double>(i->get());
+    if (auto const* f = node.as_floating_point()) return f->get();
     return std::nullopt;
 }
 
@@ -50,14 +45,12 @@ void diagnostics::add(std::string key, std::size_t line, std::string message)
 
 table_reader::table_reader(toml::table const& table, std::string path, diagnostics& diag)
     : table_(&table), path_(std::move(path)), diag_(&diag)
-{
-}
+{}
 
 bool table_reader::boolean(std::string_view key, bool& out)
 {
     auto const* node = find(key);
-    if (!node)
-        return false;
+    if (!node) return false;
     if (auto const* b = node->as_boolean()) {
         out = b->get();
         return true;
@@ -69,8 +62,7 @@ bool table_reader::boolean(std::string_view key, bool& out)
 bool table_reader::text(std::string_view key, std::string& out, text_check check)
 {
     auto const* node = find(key);
-    if (!node)
-        return false;
+    if (!node) return false;
     auto const* s = node->as_string();
     if (!s) {
         fail_type(key, "a string");
@@ -87,8 +79,7 @@ bool table_reader::text(std::string_view key, std::string& out, text_check check
 bool table_reader::number(std::string_view key, double& out, number_rule rule)
 {
     auto const value = number_value(key, describe(rule));
-    if (!value)
-        return false;
+    if (!value) return false;
     if (auto problem = check(rule, *value)) {
         fail(key, *std::move(problem));
         return false;
@@ -100,8 +91,7 @@ bool table_reader::number(std::string_view key, double& out, number_rule rule)
 bool table_reader::seconds(std::string_view key, std::chrono::milliseconds& out)
 {
     auto const value = number_value(key, "a number of seconds");
-    if (!value)
-        return false;
+    if (!value) return false;
     auto converted = to_milliseconds(*value);
     if (auto* problem = std::get_if<std::string>(&converted)) {
         fail(key, std::move(*problem));
@@ -114,8 +104,7 @@ bool table_reader::seconds(std::string_view key, std::chrono::milliseconds& out)
 bool table_reader::whole_seconds(std::string_view key, std::chrono::seconds& out)
 {
     auto const value = number_value(key, "a whole number of seconds >= 0");
-    if (!value)
-        return false;
+    if (!value) return false;
     auto converted = to_whole_seconds(*value);
     if (auto* problem = std::get_if<std::string>(&converted)) {
         fail(key, std::move(*problem));
@@ -129,8 +118,7 @@ bool table_reader::whole_seconds(std::string_view key, std::chrono::seconds& out
 bool table_reader::names(std::string_view key, std::vector<std::string>& out)
 {
     auto const* node = find(key);
-    if (!node)
-        return false;
+    if (!node) return false;
     auto const* array = node->as_array();
     if (!array) {
         fail_type(key, "an array of strings");
@@ -149,8 +137,7 @@ bool table_reader::names(std::string_view key, std::vector<std::string>& out)
         else
             names.push_back(s->get());
     }
-    if (errors() != before)
-        return false;
+    if (errors() != before) return false;
     out = std::move(names);
     return true;
 }
@@ -158,8 +145,7 @@ bool table_reader::names(std::string_view key, std::vector<std::string>& out)
 bool table_reader::band(std::string_view key, core::band& out)
 {
     auto const* node = find(key);
-    if (!node)
-        return false;
+    if (!node) return false;
     // Plain doubles rather than two std::optional copies: GCC 12 at -O3 reports those as
     // maybe uninitialized.
     double low = 0.0;
@@ -190,8 +176,7 @@ bool table_reader::band(std::string_view key, core::band& out)
 toml::node const* table_reader::find(std::string_view key)
 {
     auto const* node = table_->get(key);
-    if (node)
-        known_.emplace(key);
+    if (node) known_.emplace(key);
     return node;
 }
 
@@ -215,8 +200,7 @@ std::string table_reader::path_of(std::string_view key) const
 std::optional<std::int64_t> table_reader::integer_value(std::string_view key, integer_rule rule)
 {
     auto const* node = find(key);
-    if (!node)
-        return std::nullopt;
+    if (!node) return std::nullopt;
     auto const* i = node->as_integer();
     if (!i) {
         fail_type(key, describe(rule));
@@ -233,19 +217,16 @@ std::optional<double> table_reader::number_value(std::string_view key,
                                                  std::string const& requirement)
 {
     auto const* node = find(key);
-    if (!node)
-        return std::nullopt;
+    if (!node) return std::nullopt;
     auto const value = as_number(*node);
-    if (!value)
-        fail_type(key, requirement);
+    if (!value) fail_type(key, requirement);
     return value;
 }
 
 toml::table const* table_reader::sub_table(std::string_view key)
 {
     auto const* node = find(key);
-    if (node && !node->is_table())
-        fail_type(key, "a table");
+    if (node && !node->is_table()) fail_type(key, "a table");
     return node ? node->as_table() : nullptr;
 }
 

@@ -54,8 +54,7 @@ public:
     bool integer(std::string_view key, Int& out, integer_rule rule)
     {
         auto const value = integer_value(key, rule);
-        if (value)
-            out = static_cast<Int>(*value);
+        if (value) out = static_cast<Int>(*value);
         return value.has_value();
     }
 

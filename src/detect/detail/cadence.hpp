@@ -44,7 +44,8 @@ private:
     {
         std::array<std::int64_t, 32> sorted = recent_;
         auto const middle = sorted.begin() + static_cast<std::ptrdiff_t>(size_ / 2);
-        std::nth_element(sorted.begin(), middle, sorted.begin() + static_cast<std::ptrdiff_t>(size_));
+        std::nth_element(sorted.begin(), middle,
+                         sorted.begin() + static_cast<std::ptrdiff_t>(size_));
         median_ = *middle;
     }
 

@@ -54,8 +54,8 @@ public:
             return;
         }
         if (!band.contains(value)) {
-            open_ = make_anomaly(core::anomaly_type::spike, core::severity::critical, ctx, band,
-                                 t, value);
+            open_ = make_anomaly(core::anomaly_type::spike, core::severity::critical, ctx, band, t,
+                                 value);
             report.open(*open_);
         }
     }

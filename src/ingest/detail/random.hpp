@@ -58,10 +58,7 @@ public:
     }
 
     // [0, 1) with 53 random bits: exact, so the same on every machine.
-    constexpr double uniform() noexcept
-    {
-        return static_cast<double>(next() >> 11) * 0x1.0p-53;
-    }
+    constexpr double uniform() noexcept { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
 
     double uniform(double low, double high) noexcept { return low + (high - low) * uniform(); }
 

@@ -38,15 +38,9 @@ void copy_reply(redisReply const& in, reply& out)
     out.integer = 0;
     if (in.type != REDIS_REPLY_ARRAY) out.elements.clear();
     switch (in.type) {
-    case REDIS_REPLY_STRING:
-        out.type = reply_type::string;
-        break;
-    case REDIS_REPLY_STATUS:
-        out.type = reply_type::status;
-        break;
-    case REDIS_REPLY_ERROR:
-        out.type = reply_type::error;
-        break;
+    case REDIS_REPLY_STRING: out.type = reply_type::string; break;
+    case REDIS_REPLY_STATUS: out.type = reply_type::status; break;
+    case REDIS_REPLY_ERROR: out.type = reply_type::error; break;
     case REDIS_REPLY_INTEGER:
         out.type = reply_type::integer;
         out.integer = in.integer;
@@ -62,9 +56,7 @@ void copy_reply(redisReply const& in, reply& out)
             }
         }
         return;
-    default:
-        out.type = reply_type::nil;
-        return;
+    default: out.type = reply_type::nil; return;
     }
     if (in.str != nullptr) out.text.assign(in.str, in.len);
 }
@@ -79,12 +71,9 @@ public:
     std::string message(int ev) const override
     {
         switch (static_cast<resp_errc>(ev)) {
-        case resp_errc::protocol_error:
-            return "Redis protocol error";
-        case resp_errc::error_reply:
-            return "Redis answered with an error";
-        case resp_errc::resolve_timeout:
-            return "host name resolution timed out";
+        case resp_errc::protocol_error: return "Redis protocol error";
+        case resp_errc::error_reply: return "Redis answered with an error";
+        case resp_errc::resolve_timeout: return "host name resolution timed out";
         }
         return "unknown RESP error";
     }
@@ -126,13 +115,9 @@ std::string command(std::initializer_list<std::string_view> args)
     return out;
 }
 
-void reader::deleter::operator()(redisReader* r) const noexcept
-{
-    redisReaderFree(r);
-}
+void reader::deleter::operator()(redisReader* r) const noexcept { redisReaderFree(r); }
 
-reader::reader()
-    : r_{redisReaderCreate()}
+reader::reader() : r_{redisReaderCreate()}
 {
     if (!r_) throw std::bad_alloc{};
 }
@@ -154,10 +139,7 @@ reader::result reader::next(reply& out)
     return result::reply;
 }
 
-std::string reader::error() const
-{
-    return r_->errstr;
-}
+std::string reader::error() const { return r_->errstr; }
 
 boost::system::error_category const& resp_category() noexcept
 {

@@ -75,5 +75,4 @@ inline boost::system::error_code make_error_code(resp_errc e) noexcept
 } // namespace wtf::mirror::detail
 
 template <>
-struct boost::system::is_error_code_enum<wtf::mirror::detail::resp_errc> : std::true_type {
-};
+struct boost::system::is_error_code_enum<wtf::mirror::detail::resp_errc> : std::true_type {};

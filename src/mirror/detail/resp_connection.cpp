@@ -35,15 +35,9 @@ asio::awaitable<bool> cancelled()
     co_return state.cancelled() != asio::cancellation_type::none;
 }
 
-outcome aborted()
-{
-    return {asio::error::operation_aborted, "cancelled"};
-}
+outcome aborted() { return {asio::error::operation_aborted, "cancelled"}; }
 
-std::string ms_text(std::chrono::milliseconds d)
-{
-    return std::to_string(d.count()) + " ms";
-}
+std::string ms_text(std::chrono::milliseconds d) { return std::to_string(d.count()) + " ms"; }
 
 std::string ms_text(resp_connection::duration d)
 {
@@ -54,11 +48,7 @@ std::string ms_text(resp_connection::duration d)
 // the lookup runs on its own and the coroutine waits on a timer that the lookup, the deadline
 // or a cancellation ends. The state lives until the lookup's handler has run.
 struct lookup {
-    explicit lookup(asio::any_io_executor const& ex)
-        : resolver{ex}
-        , wake{ex}
-    {
-    }
+    explicit lookup(asio::any_io_executor const& ex) : resolver{ex}, wake{ex} {}
     tcp::resolver resolver;
     asio::steady_timer wake;
     bool done = false;
@@ -69,11 +59,8 @@ struct lookup {
 } // namespace
 
 resp_connection::resp_connection(asio::any_io_executor ex)
-    : ex_{ex}
-    , stream_{ex}
-    , buffer_(read_chunk)
-{
-}
+    : ex_{ex}, stream_{ex}, buffer_(read_chunk)
+{}
 
 void resp_connection::close() noexcept
 {
@@ -177,14 +164,12 @@ asio::awaitable<outcome> resp_connection::read(reply& out, duration timeout)
 {
     for (;;) {
         switch (reader_.next(out)) {
-        case reader::result::reply:
-            co_return outcome{};
+        case reader::result::reply: co_return outcome{};
         case reader::result::protocol_error:
             close();
             co_return outcome{resp_errc::protocol_error,
                               "protocol error from " + peer_ + ": " + reader_.error()};
-        case reader::result::incomplete:
-            break;
+        case reader::result::incomplete: break;
         }
         if (timeout > duration::zero())
             stream_.expires_after(timeout);

@@ -77,8 +77,7 @@ class log_throttle {
 public:
     explicit log_throttle(std::chrono::steady_clock::duration period = std::chrono::seconds{10})
         : period_{period}
-    {
-    }
+    {}
 
     bool allow() noexcept;
     std::uint64_t suppressed() const noexcept { return suppressed_; }

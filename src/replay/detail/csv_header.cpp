@@ -162,8 +162,7 @@ std::variant<csv_plan, std::string> plan_columns(std::span<std::string_view cons
             return "the long format needs distinct time, sensor, parameter and value columns";
         break;
     case csv_format::wide:
-    case csv_format::automatic:
-        break;
+    case csv_format::automatic: break;
     }
 
     auto& layout = plan.layout;

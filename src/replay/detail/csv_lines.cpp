@@ -8,11 +8,8 @@
 namespace wtf::replay::detail {
 
 csv_lines::csv_lines(int fd, std::size_t capacity)
-    : fd_{fd}
-    , capacity_{capacity}
-    , buffer_{std::make_unique_for_overwrite<char[]>(capacity)}
-{
-}
+    : fd_{fd}, capacity_{capacity}, buffer_{std::make_unique_for_overwrite<char[]>(capacity)}
+{}
 
 bool csv_lines::fill()
 {

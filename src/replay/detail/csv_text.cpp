@@ -6,10 +6,7 @@ namespace wtf::replay::detail {
 
 namespace {
 
-char lower(char c) noexcept
-{
-    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
+char lower(char c) noexcept { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
 // Length of the well-formed UTF-8 sequence at s[i], or 0 when there is none (RFC 3629 table).
 std::size_t utf8_length(std::string_view s, std::size_t i) noexcept

@@ -32,10 +32,7 @@ std::string sanitised(std::string_view text)
     return out;
 }
 
-std::string failure(std::string_view text)
-{
-    return "influx: " + sanitised(text);
-}
+std::string failure(std::string_view text) { return "influx: " + sanitised(text); }
 
 std::string value_text(json::value const& v)
 {
@@ -51,14 +48,10 @@ std::string value_text(json::value const& v)
 std::optional<double> number_of(json::value const& v) noexcept
 {
     switch (v.kind()) {
-    case json::kind::double_:
-        return v.get_double();
-    case json::kind::int64:
-        return static_cast<double>(v.get_int64());
-    case json::kind::uint64:
-        return static_cast<double>(v.get_uint64());
-    default:
-        return std::nullopt;
+    case json::kind::double_: return v.get_double();
+    case json::kind::int64: return static_cast<double>(v.get_int64());
+    case json::kind::uint64: return static_cast<double>(v.get_uint64());
+    default: return std::nullopt;
     }
 }
 
@@ -67,8 +60,7 @@ std::optional<core::timestamp> time_of(json::value const& v) noexcept
 {
     using us = std::chrono::microseconds;
     switch (v.kind()) {
-    case json::kind::int64:
-        return core::timestamp{us{v.get_int64()}};
+    case json::kind::int64: return core::timestamp{us{v.get_int64()}};
     case json::kind::uint64:
         if (v.get_uint64() > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
             return std::nullopt;
@@ -76,8 +68,7 @@ std::optional<core::timestamp> time_of(json::value const& v) noexcept
     case json::kind::string:
         if (auto t = core::parse_rfc3339(v.get_string())) return *t;
         return std::nullopt;
-    default:
-        return std::nullopt;
+    default: return std::nullopt;
     }
 }
 
@@ -91,8 +82,7 @@ json::string const* error_of(json::object const& o) noexcept
 } // namespace
 
 influx_decoder::influx_decoder(std::string sensor_tag, column_rules columns)
-    : sensor_tag_{std::move(sensor_tag)}
-    , columns_{std::move(columns)}
+    : sensor_tag_{std::move(sensor_tag)}, columns_{std::move(columns)}
 {
     parser_.reset(&memory_.emplace());
 }

@@ -26,8 +26,8 @@ struct stated_number {
 struct stated_time {
     enum class kind { instant, date, clock };
     kind what = kind::instant;
-    core::timestamp at{};                      // instant, date (midnight UTC)
-    std::chrono::microseconds of_day{0};       // clock
+    core::timestamp at{};                // instant, date (midnight UTC)
+    std::chrono::microseconds of_day{0}; // clock
     std::chrono::microseconds precision{0};
     std::string text;
 };
@@ -35,7 +35,7 @@ struct stated_time {
 struct scan_result {
     std::vector<stated_number> numbers;
     std::vector<stated_time> times;
-    std::vector<std::string> sensor_ids;       // as written
+    std::vector<std::string> sensor_ids; // as written
 };
 
 // `known_ids` are matched literally (case-insensitive, longest first) before the generic

@@ -476,8 +476,8 @@ TEST_CASE("POST /readings over HTTP needs the token and feeds GET /anomalies", "
     auto s = loopback();
     s.ingest_token = "s3cret";
     fixture f{s};
-    std::string reading = R"({"timestamp": ")" + core::format_rfc3339(f.t0)
-                        + R"(", "sensor_id": "wtf-pipe-1", "temperature": 45.2})";
+    std::string reading = R"({"timestamp": ")" + core::format_rfc3339(f.t0) +
+                          R"(", "sensor_id": "wtf-pipe-1", "temperature": 45.2})";
     f.drive(ingest_client(f.server.port(), std::move(reading)));
 }
 

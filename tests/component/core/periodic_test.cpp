@@ -26,7 +26,9 @@ TEST_CASE("a periodic schedule ticks at its period", "[component]")
         while (ticks.size() < 4 && co_await schedule.next()) ticks.push_back(steady::now());
     };
     auto const started = steady::now();
-    asio::co_spawn(ioc, task(), [](std::exception_ptr e) { if (e) std::rethrow_exception(e); });
+    asio::co_spawn(ioc, task(), [](std::exception_ptr e) {
+        if (e) std::rethrow_exception(e);
+    });
     ioc.run_for(10s);
     REQUIRE(ticks.size() == 4);
     CHECK(ticks.back() - started >= 200ms);
@@ -44,7 +46,9 @@ TEST_CASE("after an overrun the schedule restarts from now instead of bursting",
             if (ticks.size() == 1) std::this_thread::sleep_for(300ms); // a step that overruns
         }
     };
-    asio::co_spawn(ioc, task(), [](std::exception_ptr e) { if (e) std::rethrow_exception(e); });
+    asio::co_spawn(ioc, task(), [](std::exception_ptr e) {
+        if (e) std::rethrow_exception(e);
+    });
     ioc.run_for(10s);
     REQUIRE(ticks.size() == 3);
     // Catching up would fire ticks 2 and 3 back to back; restarting keeps them a period apart.
@@ -65,9 +69,9 @@ TEST_CASE("a cancelled periodic task ends with false, not an exception", "[compo
         ended = true;
     };
     std::exception_ptr failure;
-    asio::co_spawn(ioc, task(),
-                   asio::bind_cancellation_slot(stop.slot(),
-                                                [&](std::exception_ptr e) { failure = e; }));
+    asio::co_spawn(
+        ioc, task(),
+        asio::bind_cancellation_slot(stop.slot(), [&](std::exception_ptr e) { failure = e; }));
     ioc.run_for(10s);
     CHECK(ended);
     CHECK_FALSE(failure);

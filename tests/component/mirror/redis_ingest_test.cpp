@@ -36,7 +36,6 @@ using test::test_timeout;
 
 namespace {
 
-
 mirror::settings settings_for(test::redis_server const& server)
 {
     mirror::settings s;

@@ -57,8 +57,7 @@ asio::awaitable<void> ask_into(summarize::llm_client& client, summarize::chat_re
 }
 
 // One complete() on the test's io_context; stops it as soon as the answer is in.
-outcome ask(asio::io_context& ioc, summarize::llm_client& client,
-            asio::cancellation_slot slot = {})
+outcome ask(asio::io_context& ioc, summarize::llm_client& client, asio::cancellation_slot slot = {})
 {
     std::optional<outcome> out;
     auto const done = [&ioc](std::exception_ptr e) {
@@ -345,9 +344,9 @@ TEST_CASE("https verifies the server's certificate against ca_file", "[component
     auto const cert = dir.file("c.pem");
     auto const key = dir.file("k.pem");
     std::string const command =
-        "openssl req -x509 -newkey rsa:2048 -nodes -keyout '" + key + "' -out '" + cert
-        + "' -days 1 -subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1"
-          " >/dev/null 2>&1";
+        "openssl req -x509 -newkey rsa:2048 -nodes -keyout '" + key + "' -out '" + cert +
+        "' -days 1 -subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1"
+        " >/dev/null 2>&1";
     REQUIRE(std::system(command.c_str()) == 0);
 
     asio::io_context ioc;

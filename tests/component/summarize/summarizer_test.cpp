@@ -111,8 +111,7 @@ TEST_CASE("an anomaly that changed twice is described once, in its newest state"
     CHECK(s.pending() == 0);
 }
 
-TEST_CASE("over max_buffer the most severe and newest are kept and the rest counted",
-          "[component]")
+TEST_CASE("over max_buffer the most severe and newest are kept and the rest counted", "[component]")
 {
     store::history history{store::settings{}};
     summarize::settings settings;
@@ -274,8 +273,7 @@ TEST_CASE("an LLM that fails once and then answers gives an LLM summary after th
     CHECK(f.server.requests().size() == 2);
 }
 
-TEST_CASE("a malformed LLM answer gives the deterministic summary with the reason",
-          "[component]")
+TEST_CASE("a malformed LLM answer gives the deterministic summary with the reason", "[component]")
 {
     llm_fixture f;
     f.server.set_mode(test::llm_mode::malformed);
@@ -305,8 +303,8 @@ std::string completion(std::string_view content, std::string_view finish_reason)
     body["object"] = "chat.completion";
     body["model"] = "tiny-test";
     boost::json::object message{{"role", "assistant"}, {"content", content}};
-    boost::json::object choice{{"index", 0}, {"finish_reason", finish_reason},
-                               {"message", std::move(message)}};
+    boost::json::object choice{
+        {"index", 0}, {"finish_reason", finish_reason}, {"message", std::move(message)}};
     body["choices"] = boost::json::array{std::move(choice)};
     return boost::json::serialize(body);
 }

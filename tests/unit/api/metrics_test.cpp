@@ -246,8 +246,8 @@ TEST_CASE("GET /metrics is Prometheus text 0.0.4 with HELP and TYPE for every fa
     REQUIRE(r.status == 200);
     CHECK(r.content_type == "text/plain; version=0.0.4; charset=utf-8");
     auto const samples = parse_exposition(*r.body);
-    CHECK(value_of(samples, "wtfd_build_info{version=\"" + std::string{core::version()} + "\"}")
-          == 1);
+    CHECK(value_of(samples, "wtfd_build_info{version=\"" + std::string{core::version()} + "\"}") ==
+          1);
     CHECK(value_of(samples, "wtfd_uptime_seconds") == 2);
     CHECK(value_of(samples, "wtfd_resident_memory_bytes") > 0);
     CHECK(value_of(samples, "wtfd_readings_total{source=\"http\"}") == 0);
@@ -256,8 +256,8 @@ TEST_CASE("GET /metrics is Prometheus text 0.0.4 with HELP and TYPE for every fa
     CHECK(value_of(samples, "wtfd_active_anomalies") == 0);
     CHECK(value_of(samples, "wtfd_llm_request_duration_seconds_count") == 0);
     CHECK(value_of(samples,
-                   "wtfd_http_request_duration_seconds_bucket{route=\"/metrics\",le=\"+Inf\"}")
-          == 0);
+                   "wtfd_http_request_duration_seconds_bucket{route=\"/metrics\",le=\"+Inf\"}") ==
+          0);
     // Families of absent services are left out.
     CHECK(samples.count("wtfd_redis_connected") == 0);
     CHECK(samples.count("wtfd_journal_healthy") == 0);
@@ -289,8 +289,8 @@ TEST_CASE("readings, refusals and anomalies through the router move the counters
     REQUIRE(f.send(api::method::post, "/readings", spike_reading).status == 200);
     REQUIRE(f.send(api::method::post, "/readings", spike_reading).status == 200); // stale
     CHECK(f.send(api::method::post, "/readings", "{not json").status == 400);
-    CHECK(f.send(api::method::post, "/readings", R"({"sensor_id": "a", "flow": "fast"})").status
-          == 422);
+    CHECK(f.send(api::method::post, "/readings", R"({"sensor_id": "a", "flow": "fast"})").status ==
+          422);
     CHECK(f.send(api::method::post, "/readings",
                  R"({"timestamp": "2025-05-29T00:00:00Z", "sensor_id": "a", "flow": 1.0})")
               .status == 422);
@@ -316,13 +316,12 @@ TEST_CASE("readings, refusals and anomalies through the router move the counters
     CHECK(value_of(samples, "wtfd_http_requests_total{route=\"/readings\",status=\"400\"}") == 1);
     CHECK(value_of(samples, "wtfd_http_requests_total{route=\"/readings\",status=\"422\"}") == 3);
     CHECK(value_of(samples, "wtfd_http_requests_total{route=\"other\",status=\"404\"}") == 1);
-    CHECK(value_of(samples, "wtfd_http_request_duration_seconds_count{route=\"/readings\"}")
-          == 6);
+    CHECK(value_of(samples, "wtfd_http_request_duration_seconds_count{route=\"/readings\"}") == 6);
     CHECK(value_of(samples,
-                   "wtfd_http_request_duration_seconds_bucket{route=\"/readings\",le=\"0.001\"}")
-          == 6); // each took 1 ms here
-    CHECK(value_of(samples, "wtfd_http_request_duration_seconds_sum{route=\"/readings\"}")
-          == Approx(0.006));
+                   "wtfd_http_request_duration_seconds_bucket{route=\"/readings\",le=\"0.001\"}") ==
+          6); // each took 1 ms here
+    CHECK(value_of(samples, "wtfd_http_request_duration_seconds_sum{route=\"/readings\"}") ==
+          Approx(0.006));
 }
 
 TEST_CASE("only opened episodes count as anomalies", "[unit][api]")
@@ -364,8 +363,8 @@ TEST_CASE("summaries feed the LLM latency histogram when the LLM was asked", "[u
         f.history.add_summary(std::move(s));
     };
     summary("llm", 1'200ms);
-    summary("fallback", 0ms);       // LLM disabled: no request made
-    summary("fallback", 30'500ms);  // the LLM answered too late or with unusable text
+    summary("fallback", 0ms);      // LLM disabled: no request made
+    summary("fallback", 30'500ms); // the LLM answered too late or with unusable text
     summarize::llm_status llm;
     llm.llm_summaries = 1;
     llm.fallback_summaries = 2;

@@ -154,16 +154,14 @@ TEST_CASE("/openapi.json lists every route the router serves, and the router ser
             INFO(verb << ' ' << path);
             REQUIRE((verb == "get" || verb == "post"));
             ++operations;
-            auto const r =
-                f.send(verb == "get" ? api::method::get : api::method::post, path);
+            auto const r = f.send(verb == "get" ? api::method::get : api::method::post, path);
             CHECK(r.status == 200);
         }
     }
     CHECK(operations == endpoints.size());
 }
 
-TEST_CASE("every query parameter /openapi.json documents is one the router accepts",
-          "[unit][api]")
+TEST_CASE("every query parameter /openapi.json documents is one the router accepts", "[unit][api]")
 {
     auto const doc = document();
     fixture f;

@@ -41,8 +41,7 @@ store::settings history_of(std::size_t capacity)
 struct fixture {
     explicit fixture(api::settings s = {}, std::size_t capacity = 50)
         : history{history_of(capacity)}, cfg{std::move(s)}
-    {
-    }
+    {}
 
     core::timestamp const t0 = at("2025-05-28T00:00:00Z");
     detect::detector detector{detect::settings{}, t0};
@@ -190,8 +189,8 @@ TEST_CASE("GET /anomalies returns the newest 100 by default and up to the capaci
     std::string body = "[";
     for (int i = 0; i < 240; ++i) {
         if (i > 0) body += ',';
-        body += R"({"timestamp": ")" + core::format_rfc3339(f.t0 - std::chrono::seconds{300 - i})
-              + R"(", "sensor_id": "s", "temperature": )" + (i % 2 == 0 ? "45.2" : "20.0") + "}";
+        body += R"({"timestamp": ")" + core::format_rfc3339(f.t0 - std::chrono::seconds{300 - i}) +
+                R"(", "sensor_id": "s", "temperature": )" + (i % 2 == 0 ? "45.2" : "20.0") + "}";
     }
     body += ']';
     REQUIRE(f.post(body).status == 200);
@@ -263,7 +262,8 @@ TEST_CASE("GET /status before any reading is unhealthy with the seed's message",
         "redis": {"enabled": false, "connected": false, "message": "Redis mirroring disabled"},
         "journal": {"enabled": false},
         "llm": {"enabled": false},
-        "version": ")" + std::string{core::version()} + R"(",
+        "version": ")" + std::string{core::version()} +
+                                      R"(",
         "uptime_seconds": 12.3,
         "readings": {"accepted": 0, "stale": 0, "rejected": 0,
                      "by_source": {"generator": 0, "http": 0, "redis": 0, "replay": 0}},

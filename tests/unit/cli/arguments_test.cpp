@@ -35,11 +35,34 @@ std::string rejected(std::vector<std::string_view> args)
 
 TEST_CASE("analyze arguments: files and every CSV option", "[unit][cli]")
 {
-    auto const o = accepted({"--config", "t.toml", "--anomalies", "-", "--out", "reports", "--no-llm",
-                             "--dropout-gap", "2.5", "--format", "wide", "--delimiter", "tab",
-                             "--time-column", "when", "--sensor-column", "dev", "--sensor", "rig",
-                             "--map", "sensor-value=temperature", "--ignore", "note", "--epoch",
-                             "ms", "--strict", "a.csv", "-"});
+    auto const o = accepted({"--config",
+                             "t.toml",
+                             "--anomalies",
+                             "-",
+                             "--out",
+                             "reports",
+                             "--no-llm",
+                             "--dropout-gap",
+                             "2.5",
+                             "--format",
+                             "wide",
+                             "--delimiter",
+                             "tab",
+                             "--time-column",
+                             "when",
+                             "--sensor-column",
+                             "dev",
+                             "--sensor",
+                             "rig",
+                             "--map",
+                             "sensor-value=temperature",
+                             "--ignore",
+                             "note",
+                             "--epoch",
+                             "ms",
+                             "--strict",
+                             "a.csv",
+                             "-"});
     CHECK(o.files == std::vector<std::string>{"a.csv", "-"});
     CHECK(o.config_path == "t.toml");
     CHECK(o.anomalies_path == "-");
@@ -71,8 +94,7 @@ TEST_CASE("analyze arguments: the defaults leave the gap to the config", "[unit]
     CHECK(accepted({"--dropout-gap", "auto", "x.csv"}).dropout_gap->automatic);
 }
 
-TEST_CASE("analyze arguments: InfluxDB needs URL, database and query, and no files",
-          "[unit][cli]")
+TEST_CASE("analyze arguments: InfluxDB needs URL, database and query, and no files", "[unit][cli]")
 {
     auto result = parse({"--influx", "http://127.0.0.1:8086", "--db", "plant", "--query",
                          "SELECT * FROM readings GROUP BY sensor_id", "--influx-user", "wtfd",
@@ -91,8 +113,8 @@ TEST_CASE("analyze arguments: InfluxDB needs URL, database and query, and no fil
 
     CHECK(rejected({"--influx", "http://x:8086", "--db", "plant"}) ==
           "--influx, --db and --query go together: all three are needed");
-    CHECK(rejected({"--influx", "http://x", "--db", "d", "--query", "q", "a.csv"}).starts_with(
-        "files and --influx cannot be analysed together"));
+    CHECK(rejected({"--influx", "http://x", "--db", "d", "--query", "q", "a.csv"})
+              .starts_with("files and --influx cannot be analysed together"));
 }
 
 TEST_CASE("analyze arguments: each mistake names the argument", "[unit][cli]")
@@ -104,7 +126,8 @@ TEST_CASE("analyze arguments: each mistake names the argument", "[unit][cli]")
           "--map: expected COLUMN=PARAMETER, got 'novalue'");
     CHECK(rejected({"--map", "=x", "a.csv"}).starts_with("--map: expected"));
     CHECK(rejected({"--dropout-gap", "-1", "a.csv"}).starts_with("--dropout-gap: expected"));
-    CHECK(rejected({"--dropout-gap", "0.0001", "a.csv"}) == "--dropout-gap: must be at least 0.001 s");
+    CHECK(rejected({"--dropout-gap", "0.0001", "a.csv"}) ==
+          "--dropout-gap: must be at least 0.001 s");
     CHECK(rejected({"--format", "xml", "a.csv"}) ==
           "--format: expected seed, generator, long or wide, got 'xml'");
     CHECK(rejected({"--delimiter", "::", "a.csv"}).starts_with("--delimiter: expected"));

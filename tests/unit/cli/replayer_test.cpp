@@ -35,9 +35,10 @@ struct bench {
     void feed(double seconds, std::string_view sensor, double temperature)
     {
         core::measurement const m{"temperature", temperature};
-        replay.on_reading({sensor, t0 + std::chrono::duration_cast<std::chrono::microseconds>(
-                                            core::seconds_f{seconds}),
-                           std::span{&m, 1}});
+        replay.on_reading(
+            {sensor,
+             t0 + std::chrono::duration_cast<std::chrono::microseconds>(core::seconds_f{seconds}),
+             std::span{&m, 1}});
     }
 
     static std::string contents(std::FILE* f)
@@ -80,7 +81,9 @@ TEST_CASE("replay writes each episode once, when it ends, and the open ones at t
     auto const dropout = text.substr(newline + 1);
     CHECK_THAT(spike, Catch::Contains(R"("type":"spike")"));
     CHECK_THAT(spike, Catch::Contains(R"("ended_at":"2025-05-28T00:00:22Z")"));
-    CHECK_THAT(dropout, Catch::Contains(R"("type":"dropout","timestamp":"2025-05-28T00:03:08Z","sensor_id":"b")"));
+    CHECK_THAT(
+        dropout,
+        Catch::Contains(R"("type":"dropout","timestamp":"2025-05-28T00:03:08Z","sensor_id":"b")"));
     // Open at the end: no end time, and how long it had lasted when the data ended.
     CHECK_THAT(dropout, Catch::Contains(R"("duration_seconds":20.0)"));
     CHECK_THAT(dropout, Catch::Contains(R"("ended_at":null)"));
@@ -112,8 +115,9 @@ TEST_CASE("replay prints the first bad rows of each source and counts the rest",
     b.problems.print_remainder();
     auto const text = bench::contents(b.problems_file);
     CHECK(b.replay.counts().problems == 26);
-    CHECK_THAT(text, Catch::StartsWith(
-                         "wtfd analyze: x.csv:2: column 'flow': not a number: 'abc' (row skipped)\n"));
+    CHECK_THAT(text,
+               Catch::StartsWith(
+                   "wtfd analyze: x.csv:2: column 'flow': not a number: 'abc' (row skipped)\n"));
     CHECK_THAT(text, Catch::Contains("x.csv:21: "));
     CHECK_THAT(text, !Catch::Contains("x.csv:22: "));
     CHECK_THAT(text, Catch::Contains("wtfd analyze: y.csv:3: bad (row skipped)\n"));

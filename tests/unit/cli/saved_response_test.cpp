@@ -47,8 +47,7 @@ TEST_CASE("the LLM's chat completion is saved verbatim", "[unit][cli]")
     CHECK(cli::detail::response_document(w, one_spike(), {}) == w.reply->raw);
 }
 
-TEST_CASE("wtfd's own summary is saved as a chat completion marked as deterministic",
-          "[unit][cli]")
+TEST_CASE("wtfd's own summary is saved as a chat completion marked as deterministic", "[unit][cli]")
 {
     summarize::wording w;
     w.outcome = summarize::llm_outcome::not_grounded;
@@ -113,8 +112,8 @@ TEST_CASE("an unusable output directory is an error naming the path", "[unit][cl
 {
     test::temp_dir dir{"wtf-saved"};
     std::ofstream{dir.file("file")} << "x";
-    auto saved = cli::detail::save_response(dir.file("file"), "{}", "",
-                                            std::chrono::system_clock::now());
+    auto saved =
+        cli::detail::save_response(dir.file("file"), "{}", "", std::chrono::system_clock::now());
     REQUIRE(std::holds_alternative<std::string>(saved));
     CHECK_THAT(std::get<std::string>(saved),
                Catch::StartsWith(dir.file("file/responses") + ": cannot create"));

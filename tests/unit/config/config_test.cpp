@@ -21,8 +21,7 @@ wtf::config::environment environment_of(variables vars)
 {
     return [vars = std::move(vars)](std::string_view name) -> std::optional<std::string> {
         auto const found = vars.find(name);
-        if (found == vars.end())
-            return std::nullopt;
+        if (found == vars.end()) return std::nullopt;
         return found->second;
     };
 }
@@ -32,8 +31,7 @@ wtf::config::environment const no_environment = environment_of({});
 std::string describe(std::vector<error> const& errors)
 {
     std::string out;
-    for (auto const& e : errors)
-        out += to_string(e) + '\n';
+    for (auto const& e : errors) out += to_string(e) + '\n';
     return out;
 }
 
@@ -88,8 +86,7 @@ void check_each_is_rejected(std::vector<bad_line> const& cases)
 std::vector<std::string> parameter_names(daemon_config const& c)
 {
     std::vector<std::string> names;
-    for (auto const& p : c.detect.parameters)
-        names.push_back(p.name);
+    for (auto const& p : c.detect.parameters) names.push_back(p.name);
     return names;
 }
 
@@ -451,11 +448,11 @@ TEST_CASE("A mode's own defaults lie under the file: a number in the file replac
 {
     daemon_config base;
     base.detect.dropout_gap_auto = true;
-    auto const kept =
-        accepted(wtf::config::parse("[detect]\ndrift_duration_s = 3\n", "a.toml", no_environment, base));
+    auto const kept = accepted(
+        wtf::config::parse("[detect]\ndrift_duration_s = 3\n", "a.toml", no_environment, base));
     CHECK(kept.detect.dropout_gap_auto);
-    auto const replaced =
-        accepted(wtf::config::parse("[detect]\ndropout_gap_s = 4\n", "a.toml", no_environment, base));
+    auto const replaced = accepted(
+        wtf::config::parse("[detect]\ndropout_gap_s = 4\n", "a.toml", no_environment, base));
     CHECK(!replaced.detect.dropout_gap_auto);
     CHECK(replaced.detect.dropout_gap == 4000ms);
 }
@@ -578,8 +575,8 @@ spike = [0, 5]
 normal = [0, 1]
 clear_margin = 0.05
 )");
-    CHECK(parameter_names(c)
-          == std::vector<std::string>{"temperature", "pressure", "flow", "turbidity"});
+    CHECK(parameter_names(c) ==
+          std::vector<std::string>{"temperature", "pressure", "flow", "turbidity"});
     auto const& t = parameter(c, "turbidity");
     CHECK(t.unit == "NTU");
     CHECK(t.spike.high == 5.0);
@@ -689,10 +686,14 @@ TEST_CASE("An empty environment variable changes nothing", "[unit]")
 TEST_CASE("A bad environment value is an error naming the variable", "[unit]")
 {
     std::vector<std::pair<std::string, std::string>> const bad{
-        {"OPENAI_API_BASE", "localhost:8008"}, {"TEMPERATURE", "warm"},
-        {"TEMPERATURE", "2.5"},                {"SUMMARY_INTERVAL", "0"},
-        {"SUMMARY_INTERVAL", "1m"},            {"MAX_BUFFER_SIZE", "0"},
-        {"MAX_BUFFER_SIZE", "50.0"},          {"REDIS_PORT", "0"},
+        {"OPENAI_API_BASE", "localhost:8008"},
+        {"TEMPERATURE", "warm"},
+        {"TEMPERATURE", "2.5"},
+        {"SUMMARY_INTERVAL", "0"},
+        {"SUMMARY_INTERVAL", "1m"},
+        {"MAX_BUFFER_SIZE", "0"},
+        {"MAX_BUFFER_SIZE", "50.0"},
+        {"REDIS_PORT", "0"},
     };
     for (auto const& [name, value] : bad) {
         INFO(name << '=' << value);
@@ -707,8 +708,8 @@ TEST_CASE("A bad environment value is an error naming the variable", "[unit]")
 
 TEST_CASE("Environment errors are reported after the file's errors", "[unit]")
 {
-    auto const errors = rejected("[summary]\nmax_buffer = 0\n",
-                                 environment_of({{"MAX_BUFFER_SIZE", "x"}}));
+    auto const errors =
+        rejected("[summary]\nmax_buffer = 0\n", environment_of({{"MAX_BUFFER_SIZE", "x"}}));
     INFO(describe(errors));
     REQUIRE(errors.size() == 2);
     CHECK(errors[0].key == "summary.max_buffer");
@@ -811,8 +812,8 @@ TEST_CASE("A missing config file is one error naming the path", "[unit]")
 
 TEST_CASE("to_string leaves out a line of 0", "[unit]")
 {
-    CHECK(to_string(error{"environment", "TEMPERATURE", 0, "must be a number between 0 and 2"})
-          == "environment: TEMPERATURE: must be a number between 0 and 2");
-    CHECK(to_string(error{"wtfd.toml", "detect.drift_duration_s", 42, "must be > 0"})
-          == "wtfd.toml:42: detect.drift_duration_s: must be > 0");
+    CHECK(to_string(error{"environment", "TEMPERATURE", 0, "must be a number between 0 and 2"}) ==
+          "environment: TEMPERATURE: must be a number between 0 and 2");
+    CHECK(to_string(error{"wtfd.toml", "detect.drift_duration_s", 42, "must be > 0"}) ==
+          "wtfd.toml:42: detect.drift_duration_s: must be > 0");
 }

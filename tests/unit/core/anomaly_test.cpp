@@ -28,8 +28,7 @@ core::anomaly drift()
 
 } // namespace
 
-TEST_CASE("an anomaly serialises with the seed's fields and numbers as people write them",
-          "[unit]")
+TEST_CASE("an anomaly serialises with the seed's fields and numbers as people write them", "[unit]")
 {
     std::string text;
     core::append_json(text, drift());

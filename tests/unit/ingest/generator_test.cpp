@@ -75,10 +75,7 @@ std::map<std::size_t, recorded> of_sensor(std::vector<recorded> const& all, std:
     return out;
 }
 
-bool one_decimal(double v)
-{
-    return std::abs(std::round(v * 10.0) / 10.0 - v) < 1e-9;
-}
+bool one_decimal(double v) { return std::abs(std::round(v * 10.0) / 10.0 - v) < 1e-9; }
 
 } // namespace
 

@@ -14,10 +14,7 @@ using wtf::ingest::parse_limits;
 using wtf::ingest::parse_readings;
 using wtf::ingest::problem;
 
-wtf::core::timestamp at(std::string_view text)
-{
-    return wtf::core::parse_rfc3339(text).value();
-}
+wtf::core::timestamp at(std::string_view text) { return wtf::core::parse_rfc3339(text).value(); }
 
 wtf::core::timestamp const now = at("2025-05-28T12:00:00Z");
 
@@ -346,8 +343,8 @@ TEST_CASE("A long bad timestamp is quoted only in part", "[unit]")
 {
     std::string const long_text(100, 'x');
     require_invalid(R"({"sensor_id": "a", "timestamp": ")" + long_text + R"(", "flow": 1})",
-                    "item 0: field 'timestamp' is not an RFC 3339 time: \"" +
-                        std::string(40, 'x') + "...\"");
+                    "item 0: field 'timestamp' is not an RFC 3339 time: \"" + std::string(40, 'x') +
+                        "...\"");
 }
 
 TEST_CASE("A timestamp that is not a string is refused", "[unit]")

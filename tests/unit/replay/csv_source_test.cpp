@@ -28,10 +28,7 @@ using wtf::replay::csv_summary;
 using wtf::replay::read_csv;
 using wtf::replay::row_problem;
 
-wtf::core::timestamp at(std::string_view text)
-{
-    return wtf::core::parse_rfc3339(text).value();
-}
+wtf::core::timestamp at(std::string_view text) { return wtf::core::parse_rfc3339(text).value(); }
 
 // A file under a fresh temporary directory, removed with it.
 class temp_file {

@@ -26,8 +26,7 @@ std::vector<std::int64_t> ids(store::history const& h, store::anomaly_query cons
     h.append_anomalies_json(out, q);
     std::vector<std::int64_t> result;
     auto const parsed = boost::json::parse(out);
-    for (auto const& v : parsed.as_array())
-        result.push_back(v.as_object().at("id").as_int64());
+    for (auto const& v : parsed.as_array()) result.push_back(v.as_object().at("id").as_int64());
     return result;
 }
 
@@ -64,8 +63,7 @@ store::summary text_summary(std::string text)
 TEST_CASE("the history returns the newest anomalies oldest first", "[unit]")
 {
     store::history h{sized(3)};
-    for (std::uint64_t id = 1; id <= 5; ++id)
-        h.record(core::anomaly_change::opened, spike(id));
+    for (std::uint64_t id = 1; id <= 5; ++id) h.record(core::anomaly_change::opened, spike(id));
     CHECK(h.anomaly_count() == 3);
     CHECK(h.total_anomalies() == 5);
     CHECK(ids(h, query(100)) == std::vector<std::int64_t>{3, 4, 5});
@@ -110,7 +108,8 @@ TEST_CASE("observers see every transition in order", "[unit]")
 {
     store::history h{store::settings{}};
     std::vector<core::anomaly_change> seen;
-    h.subscribe([&](core::anomaly_change c, core::anomaly const&, std::string_view) { seen.push_back(c); });
+    h.subscribe(
+        [&](core::anomaly_change c, core::anomaly const&, std::string_view) { seen.push_back(c); });
     h.record(core::anomaly_change::opened, spike(1));
     h.record(core::anomaly_change::closed, spike(1));
     CHECK(seen == std::vector{core::anomaly_change::opened, core::anomaly_change::closed});
@@ -130,8 +129,7 @@ TEST_CASE("summaries keep the seed's shape, oldest first", "[unit]")
     CHECK(out == R"({"summaries":["two","three"],"count":2})");
 }
 
-TEST_CASE("full summary records say how each summary was made, newest limit oldest first",
-          "[unit]")
+TEST_CASE("full summary records say how each summary was made, newest limit oldest first", "[unit]")
 {
     store::history h{sized(10, 10)};
     auto first = text_summary("one");

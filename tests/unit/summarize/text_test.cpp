@@ -16,7 +16,11 @@ namespace {
 core::timestamp at(char const* text) { return *core::parse_rfc3339(text); }
 
 std::vector<parameter_info> const params{
-    {"temperature", "\xC2\xB0" "C", {15.0, 35.0}, {5.0, 40.0}},
+    {"temperature",
+     "\xC2\xB0"
+     "C",
+     {15.0, 35.0},
+     {5.0, 40.0}},
     {"pressure", "bar", {1.0, 3.0}, {0.5, 4.0}},
     {"flow", "L/min", {20.0, 80.0}, {10.0, 100.0}},
     {"turbidity", "NTU", {0.0, 1.0}, {0.0, 5.0}},
@@ -79,8 +83,10 @@ core::anomaly dropout(char const* sensor, char const* started, std::optional<dou
 
 batch seed_batch()
 {
-    return {at("2025-05-28T00:01:00Z"), at("2025-05-28T00:02:00Z"),
-            {temperature_spike(), pressure_drift()}, 0};
+    return {at("2025-05-28T00:01:00Z"),
+            at("2025-05-28T00:02:00Z"),
+            {temperature_spike(), pressure_drift()},
+            0};
 }
 
 bool contains(std::string const& text, std::string_view part)
@@ -159,7 +165,8 @@ TEST_CASE("the prompt states the window and the units and bands of the parameter
 {
     auto const p = summarize::build_prompt(seed_batch(), params, 16'384);
     CHECK(contains(p.user, "from 2025-05-28T00:01:00Z to 2025-05-28T00:02:00Z"));
-    CHECK(contains(p.user, "temperature (unit \xC2\xB0" "C): normal range 15.0 to 35.0"));
+    CHECK(contains(p.user, "temperature (unit \xC2\xB0"
+                           "C): normal range 15.0 to 35.0"));
     CHECK(contains(p.user, "spike range 5.0 to 40.0"));
     CHECK(contains(p.user, "pressure (unit bar)"));
     CHECK_FALSE(contains(p.user, "flow"));
@@ -242,15 +249,18 @@ TEST_CASE("the seed's example summary is reproduced exactly", "[unit]")
 {
     CHECK(summarize::deterministic_summary(seed_batch()) ==
           "During the period from 2025-05-28T00:01:00Z to 2025-05-28T00:02:00Z, sensor wtf-pipe-1 "
-          "reported two anomalies. A temperature spike of 45.2\xC2\xB0" "C was detected at "
+          "reported two anomalies. A temperature spike of 45.2\xC2\xB0"
+          "C was detected at "
           "2025-05-28T00:01:23Z, and a pressure drift of 0.8 bar persisted for 16.3 seconds "
           "starting at 2025-05-28T00:01:30Z.");
 }
 
 TEST_CASE("a closed dropout says when the sensor stopped and for how long", "[unit]")
 {
-    batch b{at("2025-05-28T00:01:00Z"), at("2025-05-28T00:02:00Z"),
-            {dropout("wtf-pipe-3", "2025-05-28T00:01:10Z", 12.0)}, 0};
+    batch b{at("2025-05-28T00:01:00Z"),
+            at("2025-05-28T00:02:00Z"),
+            {dropout("wtf-pipe-3", "2025-05-28T00:01:10Z", 12.0)},
+            0};
     CHECK(summarize::deterministic_summary(b) ==
           "During the period from 2025-05-28T00:01:00Z to 2025-05-28T00:02:00Z, sensor wtf-pipe-3 "
           "stopped reporting at 2025-05-28T00:01:10Z for 12.0 seconds.");
@@ -258,8 +268,10 @@ TEST_CASE("a closed dropout says when the sensor stopped and for how long", "[un
 
 TEST_CASE("an active dropout says the sensor had not reported again", "[unit]")
 {
-    batch b{at("2025-05-28T00:01:00Z"), at("2025-05-28T00:02:00Z"),
-            {dropout("wtf-pipe-3", "2025-05-28T00:01:10Z", std::nullopt)}, 0};
+    batch b{at("2025-05-28T00:01:00Z"),
+            at("2025-05-28T00:02:00Z"),
+            {dropout("wtf-pipe-3", "2025-05-28T00:01:10Z", std::nullopt)},
+            0};
     CHECK(contains(summarize::deterministic_summary(b),
                    "sensor wtf-pipe-3 stopped reporting at 2025-05-28T00:01:10Z and had not "
                    "reported again by the end of the period."));
@@ -297,8 +309,10 @@ TEST_CASE("counts up to ten are words and larger ones digits", "[unit]")
 {
     batch b{at("2025-05-28T00:00:00Z"), at("2025-05-28T00:10:00Z"), {}, 0};
     for (int i = 0; i < 12; ++i)
-        b.anomalies.push_back(spike("wtf-pipe-1", "temperature", "\xC2\xB0" "C", 41.0 + i,
-                                    "2025-05-28T00:01:23Z"));
+        b.anomalies.push_back(spike("wtf-pipe-1", "temperature",
+                                    "\xC2\xB0"
+                                    "C",
+                                    41.0 + i, "2025-05-28T00:01:23Z"));
     CHECK(contains(summarize::deterministic_summary(b),
                    "sensor wtf-pipe-1 reported 12 anomalies: 12 temperature spikes between"));
     b.anomalies.resize(5);
