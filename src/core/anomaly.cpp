@@ -6,20 +6,12 @@
 
 namespace wtf::core {
 
-std::string_view to_string(anomaly_type t) noexcept
-{
-    switch (t) {
-    case anomaly_type::spike: return "spike";
-    case anomaly_type::drift: return "drift";
-    case anomaly_type::dropout: return "dropout";
-    }
-    return "unknown";
-}
+std::string_view to_string(anomaly_type t) noexcept { return kind_of(t).name; }
 
 std::optional<anomaly_type> anomaly_type_from(std::string_view text) noexcept
 {
-    for (auto t : {anomaly_type::spike, anomaly_type::drift, anomaly_type::dropout})
-        if (to_string(t) == text) return t;
+    for (auto const& k : anomaly_kinds)
+        if (k.name == text) return k.type;
     return std::nullopt;
 }
 
@@ -65,20 +57,29 @@ void append_capitalised(std::string& out, std::string_view word)
 
 std::string message(anomaly const& a)
 {
+    auto const& kind = kind_of(a.type);
     std::string out;
-    switch (a.type) {
-    case anomaly_type::spike:
+    switch (kind.wording) {
+    case wording::excursion:
         append_capitalised(out, a.parameter);
-        out += " spike detected: ";
+        out += ' ';
+        out += kind.noun;
+        out += " detected: ";
         append_json_number(out, a.value.value_or(0.0));
         break;
-    case anomaly_type::drift:
+    case wording::sustained:
         append_capitalised(out, a.parameter);
-        out += " drift detected for ";
+        out += ' ';
+        out += kind.noun;
+        out += " detected for ";
         append_one_decimal(out, a.duration_seconds.value_or(0.0));
         out += 's';
         break;
-    case anomaly_type::dropout: out = "Sensor dropout detected"; break;
+    case wording::silence:
+        out = "Sensor ";
+        out += kind.noun;
+        out += " detected";
+        break;
     }
     return out;
 }

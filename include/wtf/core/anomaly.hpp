@@ -4,6 +4,8 @@
 
 #include <wtf/core/time.hpp>
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -15,6 +17,60 @@ enum class anomaly_type { spike, drift, dropout };
 enum class severity { info, warning, critical };
 // What happened to an episode: sinks and observers receive every transition.
 enum class anomaly_change { opened, updated, closed };
+
+// How messages and summaries put a kind into words.
+enum class wording {
+    excursion, // a value at a moment: "Temperature spike detected: 45.2"
+    sustained, // a condition that lasted: "Pressure drift detected for 16.0s"
+    silence,   // the sensor itself, no parameter: "Sensor dropout detected"
+};
+
+// One row per anomaly_type, in enumerator order. Everything that lists the kinds (JSON names
+// and parsing, metrics, the OpenAPI enum, messages, summaries, the analyze report) derives from
+// this table, so a new kind is one enumerator and one row.
+struct anomaly_kind {
+    anomaly_type type;
+    std::string_view name;   // the JSON "type", a metric label, a query value: "spike"
+    std::string_view noun;   // in messages and summaries: "spike"
+    std::string_view plural; // in counts: "spikes"
+    severity default_severity;
+    core::wording wording;
+
+    // False for sensor-level kinds (dropout): no parameter, value or band.
+    constexpr bool has_parameter() const noexcept { return wording != wording::silence; }
+};
+
+inline constexpr std::array<anomaly_kind, 3> anomaly_kinds{{
+    {anomaly_type::spike, "spike", "spike", "spikes", severity::critical, wording::excursion},
+    {anomaly_type::drift, "drift", "drift", "drifts", severity::warning, wording::sustained},
+    {anomaly_type::dropout, "dropout", "dropout", "dropouts", severity::warning, wording::silence},
+}};
+
+// The row of `t`. The switch has no default, so a new enumerator without a row is a
+// compile error (-Wswitch, warnings are errors) rather than a silent gap.
+constexpr std::size_t index_of(anomaly_type t) noexcept
+{
+    switch (t) {
+    case anomaly_type::spike: return 0;
+    case anomaly_type::drift: return 1;
+    case anomaly_type::dropout: return 2;
+    }
+    return anomaly_kinds.size();
+}
+constexpr anomaly_kind const& kind_of(anomaly_type t) noexcept
+{
+    return anomaly_kinds[index_of(t)];
+}
+static_assert(
+    [] {
+        for (std::size_t i = 0; i < anomaly_kinds.size(); ++i)
+            if (index_of(anomaly_kinds[i].type) != i) return false;
+        return true;
+    }(),
+    "anomaly_kinds must list every anomaly_type once, in enumerator order");
+
+inline constexpr std::array<severity, 3> severities{severity::info, severity::warning,
+                                                    severity::critical};
 
 std::string_view to_string(anomaly_type t) noexcept;
 std::string_view to_string(severity s) noexcept;

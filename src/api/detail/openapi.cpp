@@ -1,9 +1,14 @@
 #include "api/detail/openapi.hpp"
 
+#include <wtf/core/anomaly.hpp>
 #include <wtf/core/json_writer.hpp>
+#include <wtf/core/reading.hpp>
 #include <wtf/core/version.hpp>
 
+#include <algorithm>
+#include <array>
 #include <string>
+#include <utility>
 
 namespace wtf::api::detail {
 namespace {
@@ -183,7 +188,7 @@ constexpr std::string_view document = R"json({
     "parameters": {
       "AnomalyLimit": {"name": "limit", "in": "query", "description": "How many of the newest matching anomalies; at most storage.anomaly_history (1000 by default), default 100 or that capacity if smaller.", "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100}},
       "SensorId": {"name": "sensor_id", "in": "query", "description": "Only this sensor's anomalies.", "schema": {"type": "string", "minLength": 1}},
-      "AnomalyType": {"name": "type", "in": "query", "description": "Only anomalies of this type.", "schema": {"type": "string", "enum": ["spike", "drift", "dropout"]}},
+      "AnomalyType": {"name": "type", "in": "query", "description": "Only anomalies of this type.", "schema": {"type": "string", "enum": ["@ANOMALY_TYPES@"]}},
       "Active": {"name": "active", "in": "query", "description": "Only open (true) or only closed (false) anomalies; 1 and 0 work too.", "schema": {"type": "boolean"}},
       "SummaryDetail": {"name": "detail", "in": "query", "description": "true: full records instead of texts.", "schema": {"type": "boolean", "default": false}},
       "SummaryLimit": {"name": "limit", "in": "query", "description": "How many of the newest records; needs detail=true. At most storage.summary_history (100 by default), which is also the default.", "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 100}}
@@ -238,14 +243,14 @@ constexpr std::string_view document = R"json({
         "required": ["id", "type", "timestamp", "sensor_id", "message", "severity", "active", "started_at", "ended_at", "detector"],
         "properties": {
           "id": {"type": "integer", "minimum": 1, "description": "Stays the same while the episode changes and closes."},
-          "type": {"type": "string", "enum": ["spike", "drift", "dropout"]},
+          "type": {"type": "string", "enum": ["@ANOMALY_TYPES@"]},
           "timestamp": {"type": "string", "format": "date-time", "description": "When it was detected."},
           "sensor_id": {"type": "string"},
           "parameter": {"type": "string", "description": "Absent for a dropout."},
           "value": {"type": "number", "description": "The reading that tripped it (absent for a dropout)."},
           "duration_seconds": {"type": "number", "description": "Drift and dropout: how long so far, to the millisecond."},
           "message": {"type": "string"},
-          "severity": {"type": "string", "enum": ["info", "warning", "critical"]},
+          "severity": {"type": "string", "enum": ["@SEVERITIES@"]},
           "active": {"type": "boolean"},
           "started_at": {"type": "string", "format": "date-time"},
           "ended_at": {"type": ["string", "null"], "format": "date-time"},
@@ -376,13 +381,8 @@ constexpr std::string_view document = R"json({
               "rejected": {"type": "integer", "minimum": 0, "description": "Refused batches."},
               "by_source": {
                 "type": "object",
-                "required": ["generator", "http", "redis", "replay"],
-                "properties": {
-                  "generator": {"type": "integer", "minimum": 0},
-                  "http": {"type": "integer", "minimum": 0},
-                  "redis": {"type": "integer", "minimum": 0},
-                  "replay": {"type": "integer", "minimum": 0}
-                }
+                "required": ["@SOURCES@"],
+                "additionalProperties": {"type": "integer", "minimum": 0}
               }
             }
           },
@@ -414,16 +414,49 @@ constexpr std::string_view document = R"json({
   }
 })json";
 
-constexpr std::string_view version_placeholder = "\"@VERSION@\"";
-
-std::string build()
+// The closed sets the document lists come from their tables in core, so it cannot miss a kind:
+// "\"spike\", \"drift\", ..." for the names `name_of` gives each row.
+template <class Table, class NameOf>
+std::string json_names(Table const& table, NameOf name_of)
 {
     std::string out;
-    auto const at = document.find(version_placeholder);
-    out.reserve(document.size() + 32);
-    out += document.substr(0, at);
-    core::append_json_string(out, core::version());
-    out += document.substr(at + version_placeholder.size());
+    for (auto const& row : table) {
+        if (!out.empty()) out += ", ";
+        core::append_json_string(out, name_of(row));
+    }
+    return out;
+}
+
+// Replaces every placeholder ("@NAME@" with its quotes) by the JSON text given for it.
+std::string build()
+{
+    std::string version;
+    core::append_json_string(version, core::version());
+    std::array<std::pair<std::string_view, std::string>, 4> const values{{
+        {"\"@VERSION@\"", std::move(version)},
+        {"\"@ANOMALY_TYPES@\"", json_names(core::anomaly_kinds, [](auto& k) { return k.name; })},
+        {"\"@SEVERITIES@\"", json_names(core::severities, [](auto s) { return to_string(s); })},
+        {"\"@SOURCES@\"", json_names(core::source_kinds, [](auto& k) { return k.name; })},
+    }};
+    std::string out;
+    out.reserve(document.size() + 256);
+    std::size_t from = 0;
+    for (;;) {
+        auto const at = document.find("\"@", from);
+        if (at == std::string_view::npos) break;
+        auto const it = std::find_if(values.begin(), values.end(), [&](auto const& v) {
+            return document.substr(at, v.first.size()) == v.first;
+        });
+        if (it == values.end()) { // not a placeholder: a string that starts with @
+            out += document.substr(from, at + 2 - from);
+            from = at + 2;
+            continue;
+        }
+        out += document.substr(from, at - from);
+        out += it->second;
+        from = at + it->first.size();
+    }
+    out += document.substr(from);
     return out;
 }
 

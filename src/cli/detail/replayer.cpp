@@ -92,7 +92,7 @@ void replayer::on_anomaly(core::anomaly_change change, core::anomaly const& a)
     notes_.note(change, a);
     switch (change) {
     case core::anomaly_change::opened:
-        ++counts_.opened_by_type[static_cast<std::size_t>(a.type)];
+        ++counts_.opened_by_type[core::index_of(a.type)];
         open_.insert_or_assign(a.id, a);
         break;
     case core::anomaly_change::updated: open_.insert_or_assign(a.id, a); break;

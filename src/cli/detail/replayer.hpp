@@ -50,12 +50,12 @@ private:
 };
 
 struct replay_counts {
-    std::uint64_t readings = 0;                    // accepted by the detector
-    std::uint64_t stale = 0;                       // not newer than their sensor's previous reading
-    std::optional<std::string> first_stale;        // "sensor 0 at 2020-03-09T10:14:33Z"
-    std::uint64_t problems = 0;                    // rows the sources skipped
-    std::array<std::uint64_t, 3> opened_by_type{}; // spike, drift, dropout
-    std::uint64_t still_open = 0;                  // episodes open at the end of the data
+    std::uint64_t readings = 0;             // accepted by the detector
+    std::uint64_t stale = 0;                // not newer than their sensor's previous reading
+    std::optional<std::string> first_stale; // "sensor 0 at 2020-03-09T10:14:33Z"
+    std::uint64_t problems = 0;             // rows the sources skipped
+    std::array<std::uint64_t, core::anomaly_kinds.size()> opened_by_type{}; // by index_of(type)
+    std::uint64_t still_open = 0; // episodes open at the end of the data
     std::optional<core::timestamp> first;
     std::optional<core::timestamp> last;
 };

@@ -132,15 +132,18 @@ std::string render(report const& r)
     }
 
     auto const& by_type = r.anomalies_by_type;
-    auto const total = by_type[0] + by_type[1] + by_type[2];
+    std::uint64_t total = 0;
+    for (auto n : by_type) total += n;
     if (total == 0) {
         out += "Anomalies: none. No value left its band and no sensor was silent for longer "
                "than its dropout gap.\n";
     } else {
-        out += "Anomalies: " + std::to_string(total) + " (" +
-               plural(by_type[0], "spike", "spikes") + ", " +
-               plural(by_type[1], "drift", "drifts") + ", " +
-               plural(by_type[2], "dropout", "dropouts") + ")";
+        out += "Anomalies: " + std::to_string(total) + " (";
+        for (auto const& kind : core::anomaly_kinds) {
+            if (kind.type != core::anomaly_kinds.front().type) out += ", ";
+            out += plural(by_type[core::index_of(kind.type)], kind.noun, kind.plural);
+        }
+        out += ')';
         if (r.still_open > 0)
             out += "; " + std::to_string(r.still_open) + " still open at the end of the data";
         out += '\n';

@@ -2,6 +2,7 @@
 // The human report `wtfd analyze` prints: what was read, what was found, and the summary. Pure
 // text from plain data, so its wording is unit-tested.
 
+#include <wtf/core/anomaly.hpp>
 #include <wtf/core/time.hpp>
 
 #include <array>
@@ -39,7 +40,7 @@ struct report {
     std::vector<std::string> parameters;          // with thresholds
     std::vector<std::string> unjudged_parameters; // found, but no [detect.parameters] table
     std::string dropout_gap; // "auto (5 x each sensor's median interval)", "10 s"
-    std::array<std::uint64_t, 3> anomalies_by_type{}; // spike, drift, dropout
+    std::array<std::uint64_t, core::anomaly_kinds.size()> anomalies_by_type{}; // by index_of
     std::uint64_t still_open = 0;
     std::string summary;            // the text
     std::string summary_source;     // "LLM (model), checked against the anomalies" / "..."

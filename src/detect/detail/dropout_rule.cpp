@@ -34,7 +34,7 @@ public:
         if (open_ || !gap || !silent_since_ || now - *silent_since_ <= *gap) return;
         core::anomaly a;
         a.type = core::anomaly_type::dropout;
-        a.severity = core::severity::warning;
+        a.severity = core::kind_of(a.type).default_severity;
         a.sensor_id = sensor_id;
         a.started_at = *silent_since_;
         a.detected_at = *silent_since_ + *gap;

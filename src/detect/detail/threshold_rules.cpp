@@ -11,12 +11,12 @@ namespace wtf::detect::detail {
 
 namespace {
 
-core::anomaly make_anomaly(core::anomaly_type type, core::severity sev, series_context const& ctx,
+core::anomaly make_anomaly(core::anomaly_type type, series_context const& ctx,
                            core::band const& limits, core::timestamp t, double value)
 {
     core::anomaly a;
     a.type = type;
-    a.severity = sev;
+    a.severity = core::kind_of(type).default_severity;
     a.sensor_id = ctx.sensor_id;
     a.parameter = ctx.parameter;
     a.unit = ctx.rules->unit;
@@ -54,8 +54,7 @@ public:
             return;
         }
         if (!band.contains(value)) {
-            open_ = make_anomaly(core::anomaly_type::spike, core::severity::critical, ctx, band, t,
-                                 value);
+            open_ = make_anomaly(core::anomaly_type::spike, ctx, band, t, value);
             report.open(*open_);
         }
     }
@@ -96,8 +95,7 @@ public:
         }
         auto const lasted = t - *outside_since_;
         if (lasted > ctx.config.drift_duration) {
-            open_ = make_anomaly(core::anomaly_type::drift, core::severity::warning, ctx, band, t,
-                                 value);
+            open_ = make_anomaly(core::anomaly_type::drift, ctx, band, t, value);
             open_->peak_value = pending_peak_;
             open_->started_at = *outside_since_;
             open_->duration_seconds = core::seconds_between(*outside_since_, t);

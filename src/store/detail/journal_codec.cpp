@@ -128,7 +128,7 @@ bool need(json::object const& o, std::string_view key, std::optional<T>& out, st
 
 std::optional<core::severity> severity_from(std::string_view text) noexcept
 {
-    for (auto s : {core::severity::info, core::severity::warning, core::severity::critical})
+    for (auto s : core::severities)
         if (core::to_string(s) == text) return s;
     return std::nullopt;
 }
@@ -185,7 +185,11 @@ std::optional<core::anomaly> decode_anomaly(json::value const& v, std::string& w
     a.id = *id;
     auto const t = core::anomaly_type_from(*type);
     if (!t) {
-        why = "field 'type' is not spike, drift or dropout";
+        why = "field 'type' is not one of";
+        for (auto const& k : core::anomaly_kinds) {
+            why += ' ';
+            why += k.name;
+        }
         return std::nullopt;
     }
     a.type = *t;
