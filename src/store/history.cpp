@@ -2,6 +2,7 @@
 #include <wtf/store/history.hpp>
 
 #include <algorithm>
+#include <utility>
 
 namespace wtf::store {
 
@@ -59,14 +60,18 @@ void history::record(core::anomaly_change change, core::anomaly const& a)
         core::append_json(scratch_json_, a);
         json = &scratch_json_;
     }
-    for (auto const& notify : observers_) notify(change, a, *json);
+    notify([&](observer_slot const& slot) {
+        if (slot.on_anomaly) slot.on_anomaly(change, a, *json);
+    });
 }
 
 void history::add_summary(summary s)
 {
     auto const& stored = summaries_.push_back(std::move(s));
     ++version_;
-    for (auto const& notify : summary_observers_) notify(stored);
+    notify([&](observer_slot const& slot) {
+        if (slot.on_summary) slot.on_summary(stored);
+    });
 }
 
 void history::restore(std::vector<core::anomaly> anomalies, std::vector<summary> summaries)
@@ -84,11 +89,64 @@ void history::restore(std::vector<core::anomaly> anomalies, std::vector<summary>
     ++version_;
 }
 
-void history::subscribe(observer o) { observers_.push_back(std::move(o)); }
-
-void history::subscribe_summaries(summary_observer o)
+// Slots added during the calls are not called this time; removed ones are skipped and erased
+// once the outermost call is done.
+template <class Call>
+void history::notify(Call const& call)
 {
-    summary_observers_.push_back(std::move(o));
+    ++notifying_;
+    for (std::size_t i = 0, n = observers_.size(); i < n; ++i)
+        if (!observers_[i]->removed) call(*observers_[i]);
+    if (--notifying_ == 0 && unsubscribed_) {
+        std::erase_if(observers_, [](auto const& s) { return s->removed; });
+        unsubscribed_ = false;
+    }
+}
+
+subscription history::subscribe(observer o)
+{
+    auto const id = next_subscription_++;
+    observers_.push_back(std::make_unique<observer_slot>(observer_slot{id, std::move(o), {}}));
+    return {this, id};
+}
+
+subscription history::subscribe_summaries(summary_observer o)
+{
+    auto const id = next_subscription_++;
+    observers_.push_back(std::make_unique<observer_slot>(observer_slot{id, {}, std::move(o)}));
+    return {this, id};
+}
+
+void history::unsubscribe(std::uint64_t id) noexcept
+{
+    auto const it = std::find_if(observers_.begin(), observers_.end(),
+                                 [id](auto const& s) { return s->id == id; });
+    if (it == observers_.end()) return;
+    if (notifying_ > 0) { // the slot may be the one being called: erase it afterwards
+        (*it)->removed = true;
+        unsubscribed_ = true;
+        return;
+    }
+    observers_.erase(it);
+}
+
+subscription::subscription(subscription&& o) noexcept
+    : history_{std::exchange(o.history_, nullptr)}, id_{o.id_}
+{}
+
+subscription& subscription::operator=(subscription&& o) noexcept
+{
+    if (this != &o) {
+        reset();
+        history_ = std::exchange(o.history_, nullptr);
+        id_ = o.id_;
+    }
+    return *this;
+}
+
+void subscription::reset() noexcept
+{
+    if (auto* h = std::exchange(history_, nullptr)) h->unsubscribe(id_);
 }
 
 void history::for_each_anomaly(

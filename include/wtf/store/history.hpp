@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -41,6 +42,26 @@ struct anomaly_query {
 // One summary record as JSON: text, window, counts, source, model, reason and latency.
 void append_json(std::string& out, summary const& s);
 
+class history;
+
+// An observer's registration: the history calls it until this is dropped or reset(). Move-only;
+// must not outlive the history. Dropping it inside an observer's call is safe.
+class subscription {
+public:
+    subscription() noexcept = default;
+    subscription(subscription&& o) noexcept;
+    subscription& operator=(subscription&& o) noexcept;
+    ~subscription() { reset(); }
+    void reset() noexcept;
+    bool active() const noexcept { return history_ != nullptr; }
+
+private:
+    friend class history;
+    subscription(history* h, std::uint64_t id) noexcept : history_{h}, id_{id} {}
+    history* history_ = nullptr;
+    std::uint64_t id_ = 0;
+};
+
 class history {
 public:
     explicit history(settings const& s);
@@ -55,13 +76,13 @@ public:
     void restore(std::vector<core::anomaly> anomalies, std::vector<summary> summaries);
 
     // Called after every record(), in subscription order (journal, mirror, summarizer), with
-    // the anomaly's JSON as GET /anomalies serves it.
+    // the anomaly's JSON as GET /anomalies serves it, until the subscription is dropped.
     using observer =
         std::function<void(core::anomaly_change, core::anomaly const&, std::string_view json)>;
-    void subscribe(observer o);
+    [[nodiscard]] subscription subscribe(observer o);
     // Called after every add_summary().
     using summary_observer = std::function<void(summary const&)>;
-    void subscribe_summaries(summary_observer o);
+    [[nodiscard]] subscription subscribe_summaries(summary_observer o);
 
     // Every stored anomaly (oldest first) with its JSON, and every stored summary.
     void for_each_anomaly(
@@ -93,12 +114,26 @@ private:
         core::anomaly anomaly;
         std::string json; // append_json(anomaly), rebuilt on every change
     };
+    // One per subscription, at a stable address: an observer may subscribe or unsubscribe
+    // while the history is calling observers.
+    struct observer_slot {
+        std::uint64_t id;
+        observer on_anomaly;         // empty for a summary observer
+        summary_observer on_summary; // empty for an anomaly observer
+        bool removed = false; // unsubscribed during a call: kept (it may be running) until after
+    };
+    friend class subscription;
     std::optional<std::size_t> index_of(std::uint64_t id) const noexcept;
+    void unsubscribe(std::uint64_t id) noexcept;
+    template <class Call>
+    void notify(Call const& call);
 
     core::ring<entry> anomalies_;
     core::ring<summary> summaries_;
-    std::vector<observer> observers_;
-    std::vector<summary_observer> summary_observers_;
+    std::vector<std::unique_ptr<observer_slot>> observers_;
+    std::uint64_t next_subscription_ = 1;
+    unsigned notifying_ = 0;    // depth of observer calls under way
+    bool unsubscribed_ = false; // slots were removed during a call; erase them after
     std::string scratch_json_;
     std::uint64_t version_ = 0;
     std::uint64_t total_ = 0;

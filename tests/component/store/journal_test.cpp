@@ -77,6 +77,8 @@ struct rig {
     store::settings settings;
     asio::io_context ioc;
     std::optional<store::history> history;
+    store::subscription on_change; // of `history`: declared after it, so they end first
+    store::subscription on_summary;
     std::optional<core::timestamp> newest;
     std::unique_ptr<store::journal> journal;
     asio::cancellation_signal stop_signal;
@@ -98,12 +100,14 @@ struct rig {
     void reset_history()
     {
         journal.reset();
+        on_change.reset();
+        on_summary.reset();
         history.emplace(settings);
-        history->subscribe(
+        on_change = history->subscribe(
             [this](core::anomaly_change c, core::anomaly const& a, std::string_view json) {
                 if (journal) journal->record(c, a, json);
             });
-        history->subscribe_summaries([this](store::summary const& s) {
+        on_summary = history->subscribe_summaries([this](store::summary const& s) {
             if (journal) journal->record(s);
         });
     }

@@ -5,6 +5,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <string>
+#include <utility>
+#include <vector>
+
 using namespace wtf;
 
 namespace {
@@ -108,7 +112,7 @@ TEST_CASE("observers see every transition in order", "[unit]")
 {
     store::history h{store::settings{}};
     std::vector<core::anomaly_change> seen;
-    h.subscribe(
+    auto const sub = h.subscribe(
         [&](core::anomaly_change c, core::anomaly const&, std::string_view) { seen.push_back(c); });
     h.record(core::anomaly_change::opened, spike(1));
     h.record(core::anomaly_change::closed, spike(1));
@@ -160,4 +164,46 @@ TEST_CASE("full summary records say how each summary was made, newest limit olde
     auto const& fallback = records[1].as_object();
     CHECK(fallback.at("source").as_string() == "fallback");
     CHECK(fallback.at("fallback_reason").as_string() == "LLM disabled");
+}
+
+TEST_CASE("an observer is no longer called once its subscription is dropped", "[unit]")
+{
+    store::history h{store::settings{}};
+    int anomalies = 0;
+    int summaries = 0;
+    auto sub = h.subscribe(
+        [&](core::anomaly_change, core::anomaly const&, std::string_view) { ++anomalies; });
+    auto sums = h.subscribe_summaries([&](store::summary const&) { ++summaries; });
+    h.record(core::anomaly_change::opened, spike(1));
+    h.add_summary(text_summary("one"));
+    sub.reset();
+    {
+        auto const dropped = std::move(sums);
+    }
+    CHECK_FALSE(sums.active());
+    h.record(core::anomaly_change::closed, spike(1));
+    h.add_summary(text_summary("two"));
+    CHECK(anomalies == 1);
+    CHECK(summaries == 1);
+}
+
+TEST_CASE("an observer may end its own subscription and others while it is being called", "[unit]")
+{
+    store::history h{store::settings{}};
+    std::vector<std::string> calls;
+    store::subscription first;
+    store::subscription second;
+    first = h.subscribe([&](core::anomaly_change, core::anomaly const&, std::string_view) {
+        calls.push_back("first");
+        first.reset();  // itself
+        second.reset(); // the next one: not called this time either
+    });
+    second = h.subscribe([&](core::anomaly_change, core::anomaly const&, std::string_view) {
+        calls.push_back("second");
+    });
+    auto const third = h.subscribe([&](core::anomaly_change, core::anomaly const&,
+                                       std::string_view) { calls.push_back("third"); });
+    h.record(core::anomaly_change::opened, spike(1));
+    h.record(core::anomaly_change::closed, spike(1));
+    CHECK(calls == std::vector<std::string>{"first", "third", "third"});
 }
