@@ -1,6 +1,8 @@
 #pragma once
 // What /status shows of Redis: the mirror's connection and queue, the ingest subscription.
 
+#include <wtf/core/health.hpp>
+
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -25,5 +27,11 @@ struct ingest_status {
     std::uint64_t messages = 0; // messages received on the channel
     std::uint64_t rejected = 0; // messages that were not valid readings
 };
+
+// The seed's "redis" block of /status with the queue counters, and their metrics; while Redis
+// is off, the seed's disabled shape.
+core::health_record health_of(redis_status const& s);
+// The "ingest" object inside the "redis" block.
+core::health_record health_of(ingest_status const& s);
 
 } // namespace wtf::mirror

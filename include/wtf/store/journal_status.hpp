@@ -1,6 +1,7 @@
 #pragma once
 // What /status shows of the journal (store/journal.hpp), apart so the API need not see the rest.
 
+#include <wtf/core/health.hpp>
 #include <wtf/core/time.hpp>
 
 #include <cstddef>
@@ -21,5 +22,8 @@ struct journal_status {
     std::optional<core::timestamp> last_sync; // last successful fdatasync
     std::uint64_t compactions = 0;            // rewrites since start() (not counting its own)
 };
+
+// The journal's /status block, metrics and STATUS= problem; {"enabled": false} when it is off.
+core::health_record health_of(journal_status const& s);
 
 } // namespace wtf::store

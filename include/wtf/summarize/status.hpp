@@ -1,6 +1,7 @@
 #pragma once
 // What /status shows of the LLM; kept apart so the API needs nothing else of the summarizer.
 
+#include <wtf/core/health.hpp>
 #include <wtf/core/time.hpp>
 
 #include <cstdint>
@@ -18,5 +19,9 @@ struct llm_status {
     std::uint64_t llm_summaries = 0;
     std::uint64_t fallback_summaries = 0;
 };
+
+// The "llm" block of /status and the summaries' metrics. The LLM counts as unhealthy while its
+// last request failed.
+core::health_record health_of(llm_status const& s);
 
 } // namespace wtf::summarize
