@@ -131,13 +131,15 @@ detector::detector(settings s, core::timestamp start) : impl_{std::make_unique<i
 
 detector::~detector() = default;
 
-void detector::apply(settings const& s)
+core::reload_effect detector::apply(settings const& s)
 {
+    if (s == impl_->config) return core::reload_effect::unchanged;
     impl_->config = s;
     // Rule pointers refer into config.parameters, which was just replaced.
     for (auto* sensor : impl_->in_order)
         for (auto& series : sensor->series) series.rules = impl_->rules_for(series.parameter);
     impl_->add_expected(impl_->clock);
+    return core::reload_effect::applied;
 }
 
 settings const& detector::current() const noexcept { return impl_->config; }

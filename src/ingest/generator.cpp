@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <optional>
 #include <stdexcept>
 #include <utility>
 
@@ -239,14 +240,44 @@ void generator_model::step(core::timestamp t, std::function<void(core::reading c
     }
 }
 
-asio::awaitable<void> run_generator(generator_settings s, std::vector<generated_parameter> params,
-                                    std::function<void(core::reading const&)> sink)
+generator::generator(generator_settings s, std::vector<generated_parameter> params,
+                     std::function<void(core::reading const&)> sink)
+    : settings_{std::move(s)}, params_{std::move(params)}, sink_{std::move(sink)}
+{}
+
+asio::awaitable<void> generator::run()
 {
-    generator_model model{s, std::move(params)};
-    core::periodic schedule{co_await asio::this_coro::executor, s.interval};
-    do {
-        model.step(core::now(), sink);
-    } while (co_await schedule.next());
+    // Disabled: nothing to do until a reload interrupts the wait.
+    constexpr auto idle_period = std::chrono::hours{24};
+    auto const ex = co_await asio::this_coro::executor;
+    for (;;) {
+        restart_ = false;
+        std::optional<generator_model> model;
+        if (settings_.enabled) model.emplace(settings_, params_);
+        core::periodic schedule{ex, model ? std::chrono::steady_clock::duration{settings_.interval}
+                                          : idle_period};
+        schedule_ = &schedule;
+        if (model) model->step(core::now(), sink_);
+        for (;;) {
+            bool const ticked = co_await schedule.next();
+            // A reload may come after the timer fired but before this resumed: check it too.
+            if (!ticked || restart_) break;
+            if (model) model->step(core::now(), sink_);
+        }
+        schedule_ = nullptr;
+        if (!restart_) co_return; // cancelled
+    }
+}
+
+core::reload_effect generator::apply(generator_settings const& s,
+                                     std::vector<generated_parameter> params)
+{
+    if (s == settings_ && params == params_) return core::reload_effect::unchanged;
+    settings_ = s;
+    params_ = std::move(params);
+    restart_ = true;
+    if (schedule_) schedule_->interrupt();
+    return core::reload_effect::applied;
 }
 
 } // namespace wtf::ingest

@@ -40,7 +40,7 @@ detail::outcome aborted() { return {asio::error::operation_aborted, "cancelled"}
 
 struct redis_ingest::impl {
     impl(asio::any_io_executor e, settings const& s, ingest::pipeline& p)
-        : ex{std::move(e)}, cfg{s}, pipeline{p}
+        : ex{std::move(e)}, configured{s}, cfg{s}, pipeline{p}
     {
         status.enabled = cfg.enabled && cfg.ingest;
         status.channel = cfg.ingest_channel;
@@ -57,6 +57,7 @@ struct redis_ingest::impl {
     void on_failure(std::string const& reason, std::chrono::milliseconds retry_in);
 
     asio::any_io_executor ex;
+    settings const configured; // as given, to compare at a reload
     settings cfg;
     ingest::pipeline& pipeline;
     ingest::parse_limits limits;
@@ -200,6 +201,12 @@ redis_ingest::redis_ingest(asio::any_io_executor ex, settings const& s, ingest::
 {}
 
 redis_ingest::~redis_ingest() = default;
+
+core::reload_effect redis_ingest::apply(settings const& s) const noexcept
+{
+    return s == impl_->configured ? core::reload_effect::unchanged
+                                  : core::reload_effect::needs_restart;
+}
 
 asio::awaitable<void> redis_ingest::run() { return impl_->run(); }
 

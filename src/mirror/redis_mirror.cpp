@@ -84,7 +84,7 @@ struct redis_mirror::impl {
 
     impl(asio::any_io_executor e, settings const& s,
          std::function<std::optional<core::timestamp>()> last)
-        : ex{std::move(e)}, cfg{s}, last_received{std::move(last)}, doorbell{ex}
+        : ex{std::move(e)}, configured{s}, cfg{s}, last_received{std::move(last)}, doorbell{ex}
     {
         status.enabled = cfg.enabled;
         if (cfg.enabled) {
@@ -108,6 +108,7 @@ struct redis_mirror::impl {
     asio::awaitable<detail::outcome> send_batch(detail::resp_connection& c);
 
     asio::any_io_executor ex;
+    settings const configured; // as given, to compare at a reload
     settings cfg;
     std::function<std::optional<core::timestamp>()> last_received;
     asio::steady_timer doorbell; // record() cancels it to wake run()
@@ -362,6 +363,12 @@ redis_mirror::redis_mirror(asio::any_io_executor ex, settings const& s,
 {}
 
 redis_mirror::~redis_mirror() = default;
+
+core::reload_effect redis_mirror::apply(settings const& s) const noexcept
+{
+    return s == impl_->configured ? core::reload_effect::unchanged
+                                  : core::reload_effect::needs_restart;
+}
 
 void redis_mirror::record(core::anomaly_change change, core::anomaly const& a,
                           std::string_view json)

@@ -5,6 +5,7 @@
 #include <wtf/store/journal.hpp>
 
 #include <boost/asio/post.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/json/parse.hpp>
 
@@ -13,6 +14,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <deque>
 #include <cerrno>
 #include <filesystem>
 #include <fstream>
@@ -152,6 +154,67 @@ void run_compaction(detail::compaction_job& job) noexcept
 
 } // namespace
 
+// All of it lives on the loop thread; the helper thread only sees the jobs it is given.
+struct journal::impl {
+    impl(asio::any_io_executor ex, settings const& s, history const& h,
+         std::function<std::optional<core::timestamp>()> newest_reading);
+    impl(impl const&) = delete;
+    impl& operator=(impl const&) = delete;
+    ~impl();
+
+    void start();
+    void record(core::anomaly_change change, std::string_view json);
+    void record(summary const& s);
+    asio::awaitable<void> run();
+
+    void tick();
+    void finish();
+    void append_line(std::string_view line);
+    void hold(std::string_view line);
+    void flush_pending();
+    void truncate_back();
+    void wrote(std::size_t bytes, std::size_t lines);
+    void write_mark_if_due();
+    void request_sync();
+    void finish_sync(detail::sync_job const& job);
+    void sync_now();
+    std::shared_ptr<detail::compaction_job> make_compaction_job();
+    void start_compaction();
+    void finish_compaction(detail::compaction_job& job);
+    void open_append_only();
+    void check_recovered();
+    void fail(std::string_view what, int error);
+    void changed() noexcept { ++version_; }
+
+    boost::asio::any_io_executor ex_;
+    settings settings_;
+    history const& history_;
+    std::function<std::optional<core::timestamp>()> newest_reading_;
+    std::string dir_, file_, tmp_; // where the file really is (a symlink followed)
+    boost::asio::thread_pool helper_{1};
+    std::shared_ptr<bool> alive_ = std::make_shared<bool>(true); // false once destroyed
+
+    int fd_ = -1;
+    bool started_ = false;
+    bool closing_ = false;            // in the destructor: nothing more goes to the helper
+    bool append_only_ = false;        // a device: appended to, never compacted
+    std::uint64_t size_ = 0;          // bytes of whole lines in the file
+    std::size_t lines_ = 0;           // lines in the file, for the compaction trigger
+    std::deque<std::string> pending_; // lines not yet written, oldest first
+    std::size_t subsumed_ = 0;        // leading pending_ lines the rewrite in flight contains
+    bool need_compaction_ = true;     // the file is missing or lacks events: rewrite it
+    bool dropping_ = false;           // pending_ overflowed since the journal was last whole
+    bool dirty_ = false;              // written since the last fdatasync began
+    bool sync_in_flight_ = false;
+    bool sync_again_ = false;
+    std::shared_ptr<detail::compaction_job> compaction_; // in flight
+    std::optional<core::timestamp> last_mark_;
+    std::string line_;  // reused for each record
+    std::string chunk_; // reused to write held lines back
+    journal_status status_;
+    std::uint64_t version_ = 0;
+};
+
 core::anomaly close_at_restart(core::anomaly a, std::optional<core::timestamp> last_reading)
 {
     if (!a.active()) return a;
@@ -273,8 +336,8 @@ restored_state load_journal(settings const& s)
     return out;
 }
 
-journal::journal(asio::any_io_executor ex, settings const& s, history const& h,
-                 std::function<std::optional<core::timestamp>()> newest_reading)
+journal::impl::impl(asio::any_io_executor ex, settings const& s, history const& h,
+                    std::function<std::optional<core::timestamp>()> newest_reading)
     : ex_{std::move(ex)}, settings_{s}, history_{h}, newest_reading_{std::move(newest_reading)}
 {
     auto const file = fs::path{s.state_dir} / "journal.jsonl";
@@ -286,7 +349,7 @@ journal::journal(asio::any_io_executor ex, settings const& s, history const& h,
     status_.message = s.journal ? "Journal writing" : "Journal disabled";
 }
 
-journal::~journal()
+journal::impl::~impl()
 {
     *alive_ = false;
     closing_ = true;
@@ -302,7 +365,7 @@ journal::~journal()
     if (fd_ >= 0) ::close(fd_);
 }
 
-void journal::start()
+void journal::impl::start()
 {
     if (!settings_.journal || started_) return;
     started_ = true;
@@ -335,7 +398,7 @@ void journal::start()
     finish_compaction(*job);
 }
 
-void journal::record(core::anomaly_change change, core::anomaly const&, std::string_view json)
+void journal::impl::record(core::anomaly_change change, std::string_view json)
 {
     if (!settings_.journal) return;
     line_.clear();
@@ -343,7 +406,7 @@ void journal::record(core::anomaly_change change, core::anomaly const&, std::str
     append_line(line_);
 }
 
-void journal::record(summary const& s)
+void journal::impl::record(summary const& s)
 {
     if (!settings_.journal) return;
     line_.clear();
@@ -351,7 +414,7 @@ void journal::record(summary const& s)
     append_line(line_);
 }
 
-asio::awaitable<void> journal::run()
+asio::awaitable<void> journal::impl::run()
 {
     if (!settings_.journal) co_return;
     core::periodic schedule{co_await asio::this_coro::executor, settings_.fsync_interval};
@@ -359,7 +422,7 @@ asio::awaitable<void> journal::run()
     finish();
 }
 
-void journal::tick()
+void journal::impl::tick()
 {
     if (!started_) return;
     if (!compaction_) {
@@ -379,7 +442,7 @@ void journal::tick()
         start_compaction();
 }
 
-void journal::finish()
+void journal::impl::finish()
 {
     if (!started_ || compaction_) return; // the destructor completes a rewrite in flight
     write_mark_if_due();
@@ -394,7 +457,7 @@ void journal::finish()
     sync_now();
 }
 
-void journal::append_line(std::string_view line)
+void journal::impl::append_line(std::string_view line)
 {
     if (fd_ < 0 || compaction_ || !pending_.empty()) {
         hold(line);
@@ -409,7 +472,7 @@ void journal::append_line(std::string_view line)
     wrote(line.size(), 1);
 }
 
-void journal::hold(std::string_view line)
+void journal::impl::hold(std::string_view line)
 {
     pending_.emplace_back(line);
     status_.pending_bytes += line.size();
@@ -431,7 +494,7 @@ void journal::hold(std::string_view line)
     dropping_ = true;
 }
 
-void journal::flush_pending()
+void journal::impl::flush_pending()
 {
     if (fd_ < 0 || compaction_) return;
     while (!pending_.empty()) {
@@ -456,13 +519,13 @@ void journal::flush_pending()
     check_recovered();
 }
 
-void journal::truncate_back()
+void journal::impl::truncate_back()
 {
     // Cut the partial line, so the next write starts a line of its own.
     if (!append_only_ && ::ftruncate(fd_, static_cast<off_t>(size_)) != 0) need_compaction_ = true;
 }
 
-void journal::wrote(std::size_t bytes, std::size_t lines)
+void journal::impl::wrote(std::size_t bytes, std::size_t lines)
 {
     size_ += bytes;
     lines_ += lines;
@@ -472,7 +535,7 @@ void journal::wrote(std::size_t bytes, std::size_t lines)
     if (settings_.fsync == durability::always) request_sync();
 }
 
-void journal::write_mark_if_due()
+void journal::impl::write_mark_if_due()
 {
     // An idle plant writes nothing: the mark only matters to close episodes left open.
     if (history_.active_anomalies() == 0 || !newest_reading_) return;
@@ -484,7 +547,7 @@ void journal::write_mark_if_due()
     append_line(line_);
 }
 
-void journal::request_sync()
+void journal::impl::request_sync()
 {
     if (closing_ || fd_ < 0 || !dirty_) return;
     if (sync_in_flight_) {
@@ -510,7 +573,7 @@ void journal::request_sync()
     asio::post(helper_, std::move(work));
 }
 
-void journal::finish_sync(detail::sync_job const& job)
+void journal::impl::finish_sync(detail::sync_job const& job)
 {
     sync_in_flight_ = false;
     if (job.error != 0) {
@@ -528,7 +591,7 @@ void journal::finish_sync(detail::sync_job const& job)
     }
 }
 
-void journal::sync_now()
+void journal::impl::sync_now()
 {
     if (fd_ < 0 || !dirty_) return;
     dirty_ = false;
@@ -540,7 +603,7 @@ void journal::sync_now()
     changed();
 }
 
-std::shared_ptr<detail::compaction_job> journal::make_compaction_job()
+std::shared_ptr<detail::compaction_job> journal::impl::make_compaction_job()
 {
     auto job = std::make_shared<detail::compaction_job>();
     job->dir = dir_;
@@ -571,7 +634,7 @@ std::shared_ptr<detail::compaction_job> journal::make_compaction_job()
     return job;
 }
 
-void journal::start_compaction()
+void journal::impl::start_compaction()
 {
     auto job = make_compaction_job();
     compaction_ = job;
@@ -584,7 +647,7 @@ void journal::start_compaction()
     asio::post(helper_, std::move(work));
 }
 
-void journal::finish_compaction(detail::compaction_job& job)
+void journal::impl::finish_compaction(detail::compaction_job& job)
 {
     compaction_.reset();
     if (job.error != 0) {
@@ -611,7 +674,7 @@ void journal::finish_compaction(detail::compaction_job& job)
     flush_pending();
 }
 
-void journal::open_append_only()
+void journal::impl::open_append_only()
 {
     int const fd = ::open(file_.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC | O_NOCTTY);
     if (fd < 0) {
@@ -623,7 +686,7 @@ void journal::open_append_only()
     flush_pending();
 }
 
-void journal::check_recovered()
+void journal::impl::check_recovered()
 {
     if (fd_ < 0 || compaction_ || !pending_.empty() || (need_compaction_ && !append_only_)) return;
     dropping_ = false;
@@ -634,7 +697,7 @@ void journal::check_recovered()
     log::notice("journal") << "journal writing again path=" << status_.path;
 }
 
-void journal::fail(std::string_view what, int error)
+void journal::impl::fail(std::string_view what, int error)
 {
     auto message = "Journal error: " + error_text(error);
     bool const news = status_.healthy || status_.message != message;
@@ -645,5 +708,33 @@ void journal::fail(std::string_view what, int error)
         log::error("journal") << "journal " << what << " failed path=" << status_.path
                               << " error=" << error_text(error);
 }
+
+journal::journal(asio::any_io_executor ex, settings const& s, history const& h,
+                 std::function<std::optional<core::timestamp>()> newest_reading)
+    : impl_{std::make_unique<impl>(std::move(ex), s, h, std::move(newest_reading))}
+{}
+
+journal::~journal() = default;
+
+void journal::start() { impl_->start(); }
+
+void journal::record(core::anomaly_change change, core::anomaly const&, std::string_view json)
+{
+    impl_->record(change, json);
+}
+
+void journal::record(summary const& s) { impl_->record(s); }
+
+asio::awaitable<void> journal::run() { return impl_->run(); }
+
+core::reload_effect journal::apply(settings const& s) const noexcept
+{
+    return s == impl_->settings_ ? core::reload_effect::unchanged
+                                 : core::reload_effect::needs_restart;
+}
+
+journal_status const& journal::status() const noexcept { return impl_->status_; }
+
+std::uint64_t journal::version() const noexcept { return impl_->version_; }
 
 } // namespace wtf::store

@@ -197,6 +197,7 @@ struct llm_client::impl {
     std::string ms_text(clock::duration d) const;
 
     asio::any_io_executor ex;
+    llm_settings const configured; // as given, to compare at a reload
     llm_settings cfg;
     bool https = false;
     std::string host; // for resolving and certificate checks, IPv6 without brackets
@@ -212,7 +213,7 @@ struct llm_client::impl {
 };
 
 llm_client::impl::impl(asio::any_io_executor e, llm_settings s)
-    : ex{std::move(e)}, cfg{std::move(s)}
+    : ex{std::move(e)}, configured{s}, cfg{std::move(s)}
 {
     auto const parsed = boost::urls::parse_uri(cfg.base_url);
     if (!parsed) throw std::invalid_argument("llm.base_url is not a URL: " + cfg.base_url);
@@ -492,5 +493,11 @@ asio::awaitable<std::variant<chat_reply, llm_error>> llm_client::complete(chat_r
 }
 
 std::string const& llm_client::endpoint() const noexcept { return impl_->endpoint; }
+
+core::reload_effect llm_client::apply(llm_settings const& s) const noexcept
+{
+    return s == impl_->configured ? core::reload_effect::unchanged
+                                  : core::reload_effect::needs_restart;
+}
 
 } // namespace wtf::summarize

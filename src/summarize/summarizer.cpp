@@ -97,10 +97,11 @@ asio::awaitable<void> summarizer::run()
     }
 }
 
-void summarizer::apply(settings const& s, std::vector<parameter_info> params)
+core::reload_effect summarizer::apply(settings const& s, std::vector<parameter_info> params)
 {
     settings_ = s;
     params_ = std::move(params);
+    return core::reload_effect::applied;
 }
 
 asio::awaitable<void> summarizer::summarize_now(core::timestamp now)

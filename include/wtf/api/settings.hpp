@@ -20,6 +20,8 @@ struct settings {
     std::chrono::milliseconds idle_timeout{30'000};    // keep-alive wait for the next request
     std::chrono::milliseconds request_timeout{10'000}; // to receive one whole request
     std::chrono::seconds max_clock_skew{300};          // readings further in the future get 422
+
+    bool operator==(settings const&) const = default;
 };
 
 } // namespace wtf::api

@@ -31,6 +31,10 @@ public:
     // A new period, from the next wait on (a reload); the wait under way keeps its deadline.
     void set_period(std::chrono::steady_clock::duration period) noexcept { period_ = period; }
 
+    // Ends the wait under way at once: next() returns false, as after a cancellation. The
+    // caller tells the two apart (a reload sets a flag of its own before calling this).
+    void interrupt() noexcept { timer_.cancel(); }
+
 private:
     boost::asio::steady_timer timer_;
     std::chrono::steady_clock::duration period_;

@@ -5,6 +5,7 @@
 
 #include <wtf/core/anomaly.hpp>
 #include <wtf/core/reading.hpp>
+#include <wtf/core/reload.hpp>
 #include <wtf/detect/settings.hpp>
 
 #include <chrono>
@@ -50,7 +51,7 @@ public:
     detector& operator=(detector const&) = delete;
 
     // New thresholds and durations (SIGHUP); sensor state and open episodes are kept.
-    void apply(settings const& s);
+    core::reload_effect apply(settings const& s);
     settings const& current() const noexcept;
 
     // Feeds one reading through the rules. Parameters without configured thresholds are tracked

@@ -35,6 +35,8 @@ struct settings {
 
     // The seed system's thresholds: temperature, pressure and flow.
     static std::vector<parameter_rules> default_parameters();
+
+    bool operator==(settings const&) const = default;
 };
 
 } // namespace wtf::detect

@@ -3,7 +3,9 @@
 // moving plausibly around their normal bands, with injected spike, drift and dropout episodes.
 // The model is pure and seeded, so the same seed gives the same readings; the task paces it.
 
+#include <wtf/core/periodic.hpp>
 #include <wtf/core/reading.hpp>
+#include <wtf/core/reload.hpp>
 #include <wtf/detect/settings.hpp>
 #include <wtf/ingest/settings.hpp>
 
@@ -23,6 +25,8 @@ struct generated_parameter {
     std::string name;
     core::band spike;
     core::band normal;
+
+    bool operator==(generated_parameter const&) const = default;
 };
 
 // Derives the generated parameters from the detector's thresholds.
@@ -45,10 +49,26 @@ private:
     std::unique_ptr<impl> impl_;
 };
 
-// Runs the model every interval on the calling executor, passing each reading to `sink`,
-// until cancelled (terminal cancellation; returns normally).
-boost::asio::awaitable<void> run_generator(generator_settings s,
-                                           std::vector<generated_parameter> params,
-                                           std::function<void(core::reading const&)> sink);
+// The simulated plant as a live source: one step every interval, each reading to `sink`.
+class generator {
+public:
+    generator(generator_settings s, std::vector<generated_parameter> params,
+              std::function<void(core::reading const&)> sink);
+
+    // Steps at once, then every interval, until terminal cancellation (returns normally).
+    // While disabled it only waits for a reload.
+    boost::asio::awaitable<void> run();
+
+    // SIGHUP: new settings or parameters restart the model at once (same seed, same readings
+    // from the start), as a fresh generator would; unchanged ones keep it running.
+    core::reload_effect apply(generator_settings const& s, std::vector<generated_parameter> params);
+
+private:
+    generator_settings settings_;
+    std::vector<generated_parameter> params_;
+    std::function<void(core::reading const&)> sink_;
+    core::periodic* schedule_ = nullptr; // of the run() under way, to interrupt on a reload
+    bool restart_ = false;
+};
 
 } // namespace wtf::ingest

@@ -4,6 +4,7 @@
 // Plain synchronous calls on the loop's thread: no copy, lock or allocation per reading.
 
 #include <wtf/core/reading.hpp>
+#include <wtf/core/reload.hpp>
 #include <wtf/detect/detector.hpp>
 #include <wtf/ingest/parse.hpp>
 #include <wtf/store/history.hpp>
@@ -29,7 +30,7 @@ struct ingest_result {
 enum class rejection { malformed, invalid, clock_skew, too_many_sensors };
 
 struct pipeline_stats {
-    std::array<std::uint64_t, 4> accepted_by_source{}; // indexed by core::source
+    core::per_source accepted_by_source{}; // indexed by core::index_of(source)
     std::uint64_t stale = 0;
     std::array<std::uint64_t, 4> rejected_by_reason{}; // indexed by rejection
     std::uint64_t rejected_batches = 0;                // the sum of rejected_by_reason
@@ -40,6 +41,8 @@ public:
     struct limits {
         std::chrono::seconds max_clock_skew{300}; // readings further in the future are invalid
         std::size_t max_sensors = 10'000;         // distinct sensor ids the detector will track
+
+        bool operator==(limits const&) const = default;
     };
 
     pipeline(detect::detector& detector, store::history& history, limits l);
@@ -60,7 +63,13 @@ public:
     // A clock tick: lets the detector open dropouts.
     void advance(core::timestamp now);
 
-    void set_limits(limits l) noexcept { limits_ = l; }
+    // New limits (SIGHUP), from the next batch on.
+    core::reload_effect apply(limits l) noexcept
+    {
+        if (l == limits_) return core::reload_effect::unchanged;
+        limits_ = l;
+        return core::reload_effect::applied;
+    }
 
     // Wall-clock time the newest reading was accepted (the seed's last_data_received).
     std::optional<core::timestamp> last_received() const noexcept { return last_received_; }

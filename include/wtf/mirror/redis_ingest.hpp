@@ -2,6 +2,7 @@
 // Takes readings from a Redis channel (the seed generator's `PUBLISH sensor-data <json>`): each
 // message is parsed like a POST /readings body and goes through the pipeline as source redis.
 
+#include <wtf/core/reload.hpp>
 #include <wtf/ingest/pipeline.hpp>
 #include <wtf/mirror/settings.hpp>
 #include <wtf/mirror/status.hpp>
@@ -14,7 +15,7 @@
 
 namespace wtf::mirror {
 
-class redis_ingest {
+class redis_ingest final : public core::health_reporter {
 public:
     // Enabled when settings.enabled and settings.ingest are. Throws std::invalid_argument when
     // settings.password_file cannot be read (a start-up error).
@@ -30,8 +31,13 @@ public:
     // Returns at once when disabled.
     boost::asio::awaitable<void> run();
 
+    // [redis] only takes effect at a restart: says so when it changed.
+    core::reload_effect apply(settings const& s) const noexcept;
+
     ingest_status const& status() const noexcept;
     std::uint64_t version() const noexcept; // increases whenever status() changes
+    core::health_record health() const override { return health_of(status()); }
+    std::uint64_t health_version() const noexcept override { return version(); }
 
 private:
     struct impl;

@@ -5,6 +5,7 @@
 // `last_data_received` (SET). record() only queues; run() owns the connection.
 
 #include <wtf/core/anomaly.hpp>
+#include <wtf/core/reload.hpp>
 #include <wtf/core/time.hpp>
 #include <wtf/mirror/settings.hpp>
 #include <wtf/mirror/status.hpp>
@@ -22,7 +23,7 @@
 
 namespace wtf::mirror {
 
-class redis_mirror {
+class redis_mirror final : public core::health_reporter {
 public:
     // `last_received` is the wall-clock time of the newest accepted reading
     // (pipeline.last_received()), polled once a second. Throws std::invalid_argument when
@@ -48,8 +49,13 @@ public:
     // invariants.
     boost::asio::awaitable<void> run();
 
+    // [redis] only takes effect at a restart: says so when it changed.
+    core::reload_effect apply(settings const& s) const noexcept;
+
     redis_status const& status() const noexcept;
     std::uint64_t version() const noexcept; // increases whenever status() changes
+    core::health_record health() const override { return health_of(status()); }
+    std::uint64_t health_version() const noexcept override { return version(); }
 
 private:
     struct impl;

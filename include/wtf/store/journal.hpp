@@ -4,16 +4,15 @@
 // reported); fdatasync and compaction run on a helper thread, so the loop never waits on the disk.
 
 #include <wtf/core/anomaly.hpp>
+#include <wtf/core/reload.hpp>
 #include <wtf/store/history.hpp>
 #include <wtf/store/journal_status.hpp>
 #include <wtf/store/settings.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/thread_pool.hpp>
 
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -22,11 +21,6 @@
 #include <vector>
 
 namespace wtf::store {
-
-namespace detail {
-struct compaction_job;
-struct sync_job;
-} // namespace detail
 
 // What a journal held: the newest state of each anomaly (id order, at most anomaly_history, the
 // newest ones), the summaries (oldest first, at most summary_history), and the newest reading
@@ -55,7 +49,7 @@ core::anomaly close_at_restart(core::anomaly a, std::optional<core::timestamp> l
 std::optional<core::anomaly> anomaly_from_json(std::string_view json, std::string& why);
 std::optional<summary> summary_from_json(std::string_view json, std::string& why);
 
-class journal {
+class journal final : public core::health_reporter {
 public:
     // newest_reading: asked at each sync tick for the time of the newest reading accepted.
     // The io_context behind `ex` must outlive the journal. `h` must outlive it too.
@@ -82,57 +76,17 @@ public:
     // once when storage.journal is off.
     boost::asio::awaitable<void> run();
 
-    journal_status const& status() const noexcept { return status_; }
-    std::uint64_t version() const noexcept { return version_; } // increases on status changes
+    // [storage] only takes effect at a restart: says so when it changed.
+    core::reload_effect apply(settings const& s) const noexcept;
+
+    journal_status const& status() const noexcept;
+    std::uint64_t version() const noexcept; // increases on status changes
+    core::health_record health() const override { return health_of(status()); }
+    std::uint64_t health_version() const noexcept override { return version(); }
 
 private:
-    void tick();
-    void finish();
-    void append_line(std::string_view line);
-    void hold(std::string_view line);
-    void flush_pending();
-    void truncate_back();
-    void wrote(std::size_t bytes, std::size_t lines);
-    void write_mark_if_due();
-    void request_sync();
-    void finish_sync(detail::sync_job const& job);
-    void sync_now();
-    std::shared_ptr<detail::compaction_job> make_compaction_job();
-    void start_compaction();
-    void finish_compaction(detail::compaction_job& job);
-    void open_append_only();
-    void check_recovered();
-    void fail(std::string_view what, int error);
-    void changed() noexcept { ++version_; }
-
-    // All of it lives on the loop thread; the helper thread only sees the jobs it is given.
-    boost::asio::any_io_executor ex_;
-    settings settings_;
-    history const& history_;
-    std::function<std::optional<core::timestamp>()> newest_reading_;
-    std::string dir_, file_, tmp_; // where the file really is (a symlink followed)
-    boost::asio::thread_pool helper_{1};
-    std::shared_ptr<bool> alive_ = std::make_shared<bool>(true); // false once destroyed
-
-    int fd_ = -1;
-    bool started_ = false;
-    bool closing_ = false;            // in the destructor: nothing more goes to the helper
-    bool append_only_ = false;        // a device: appended to, never compacted
-    std::uint64_t size_ = 0;          // bytes of whole lines in the file
-    std::size_t lines_ = 0;           // lines in the file, for the compaction trigger
-    std::deque<std::string> pending_; // lines not yet written, oldest first
-    std::size_t subsumed_ = 0;        // leading pending_ lines the rewrite in flight contains
-    bool need_compaction_ = true;     // the file is missing or lacks events: rewrite it
-    bool dropping_ = false;           // pending_ overflowed since the journal was last whole
-    bool dirty_ = false;              // written since the last fdatasync began
-    bool sync_in_flight_ = false;
-    bool sync_again_ = false;
-    std::shared_ptr<detail::compaction_job> compaction_; // in flight
-    std::optional<core::timestamp> last_mark_;
-    std::string line_;  // reused for each record
-    std::string chunk_; // reused to write held lines back
-    journal_status status_;
-    std::uint64_t version_ = 0;
+    struct impl;
+    std::unique_ptr<impl> impl_;
 };
 
 } // namespace wtf::store

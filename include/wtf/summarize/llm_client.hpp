@@ -2,6 +2,7 @@
 // A client for any OpenAI-compatible /chat/completions endpoint (llama.cpp server, Docker Model
 // Runner, Ollama, hosted https APIs), on the daemon's io_context with Boost.Beast.
 
+#include <wtf/core/reload.hpp>
 #include <wtf/summarize/settings.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
@@ -57,6 +58,9 @@ public:
 
     // "http://localhost:8008/v1/chat/completions" (no key, no password).
     std::string const& endpoint() const noexcept;
+
+    // [llm] only takes effect at a restart: says so when it changed.
+    core::reload_effect apply(llm_settings const& s) const noexcept;
 
 private:
     struct impl;

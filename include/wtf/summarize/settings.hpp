@@ -10,6 +10,8 @@ namespace wtf::summarize {
 struct settings {
     std::chrono::milliseconds interval{60'000}; // SUMMARY_INTERVAL
     std::size_t max_buffer = 50;                // MAX_BUFFER_SIZE
+
+    bool operator==(settings const&) const = default;
 };
 
 // [llm]

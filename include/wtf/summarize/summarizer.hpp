@@ -5,6 +5,7 @@
 // deterministic summary of the same batch. A failure string is never a summary.
 
 #include <wtf/core/anomaly.hpp>
+#include <wtf/core/reload.hpp>
 #include <wtf/store/history.hpp>
 #include <wtf/summarize/llm_client.hpp>
 #include <wtf/summarize/settings.hpp>
@@ -21,7 +22,7 @@
 
 namespace wtf::summarize {
 
-class summarizer {
+class summarizer final : public core::health_reporter {
 public:
     // `client` is null when the LLM is disabled; it must outlive the summarizer.
     summarizer(settings s, llm_settings llm, std::vector<parameter_info> params,
@@ -43,8 +44,14 @@ public:
 
     // New summary settings and parameter descriptions (SIGHUP); a new interval applies from the
     // next summary on. What was noted is kept.
-    void apply(settings const& s, std::vector<parameter_info> params);
+    core::reload_effect apply(settings const& s, std::vector<parameter_info> params);
     llm_status const& status() const noexcept { return status_; }
+    core::health_record health() const override { return health_of(status_); }
+    // The status changes only with a stored summary, which one of the two counts records.
+    std::uint64_t health_version() const noexcept override
+    {
+        return status_.llm_summaries + status_.fallback_summaries;
+    }
     std::size_t pending() const noexcept { return pending_.size(); }
 
 private:
