@@ -1,4 +1,5 @@
 #include <wtf/api/metrics.hpp>
+#include <wtf/api/router.hpp>
 
 #include <wtf/core/version.hpp>
 
@@ -29,14 +30,7 @@ std::size_t status_slot(unsigned status) noexcept
     return static_cast<std::size_t>(it - known_statuses.begin()); // size(): "other"
 }
 
-constexpr std::array routes{http_route::anomalies, http_route::summary, http_route::status,
-                            http_route::readings,  http_route::metrics, http_route::other};
-constexpr std::array sources{core::source::generator, core::source::http, core::source::redis,
-                             core::source::replay};
-constexpr std::array types{core::anomaly_type::spike, core::anomaly_type::drift,
-                           core::anomaly_type::dropout};
-constexpr std::array severities{core::severity::info, core::severity::warning,
-                                core::severity::critical};
+using core::severities;
 
 std::size_t index(auto e) noexcept { return static_cast<std::size_t>(e); }
 
@@ -86,6 +80,26 @@ void append_escaped(std::string& out, std::string_view text, bool quote)
     }
 }
 
+// The fields of a health record that name a metric. Fields of one family (same name) follow each
+// other in a record, so each family's # HELP and # TYPE come once, before its first sample.
+void append_health_metrics(exposition& x, core::health_record const& r)
+{
+    std::string_view family;
+    for (auto const& f : r.fields) {
+        auto const& m = f.metric;
+        if (m.name.empty()) continue;
+        if (m.name != family) x.family(m.name, m.type, m.help);
+        family = m.name;
+        std::uint64_t value = 0;
+        if (auto const* flag = std::get_if<bool>(&f.value)) value = *flag ? 1U : 0U;
+        if (auto const* count = std::get_if<std::uint64_t>(&f.value)) value = *count;
+        if (m.label_name.empty())
+            x.sample(m.name, {}, value);
+        else
+            x.sample(m.name, {{m.label_name, m.label_value}}, value);
+    }
+}
+
 } // namespace
 
 histogram::histogram(std::span<double const> bounds) : bounds_{bounds}
@@ -113,48 +127,30 @@ std::uint64_t histogram::cumulative(std::size_t i) const noexcept
     return n;
 }
 
-http_route route_of(std::string_view target) noexcept
+metrics::metrics()
+    : requests_(route_labels().size()),
+      request_seconds_(route_labels().size(), histogram{http_bounds}),
+      llm_seconds_{llm_bounds}
+{}
+
+void metrics::record_request(std::size_t route, unsigned status,
+                             std::chrono::nanoseconds took) noexcept
 {
-    std::string_view const path = target.substr(0, target.find('?'));
-    for (http_route r : routes) {
-        if (r != http_route::other && to_string(r) == path) return r;
-    }
-    return http_route::other;
+    route = std::min(route, requests_.size() - 1); // out of range: "other"
+    ++requests_[route][status_slot(status)];
+    request_seconds_[route].observe(std::chrono::duration<double>(took).count());
 }
 
-std::string_view to_string(http_route r) noexcept
+void metrics::record_refusal(std::size_t route, unsigned status) noexcept
 {
-    switch (r) {
-    case http_route::anomalies: return "/anomalies";
-    case http_route::summary: return "/summary";
-    case http_route::status: return "/status";
-    case http_route::readings: return "/readings";
-    case http_route::metrics: return "/metrics";
-    case http_route::other: break;
-    }
-    return "other";
-}
-
-metrics::metrics() : llm_seconds_{llm_bounds}
-{
-    for (auto& h : request_seconds_) h = histogram{http_bounds};
-}
-
-void metrics::record_request(http_route r, unsigned status, std::chrono::nanoseconds took) noexcept
-{
-    ++requests_[index(r)][status_slot(status)];
-    request_seconds_[index(r)].observe(std::chrono::duration<double>(took).count());
-}
-
-void metrics::record_refusal(http_route r, unsigned status) noexcept
-{
-    ++requests_[index(r)][status_slot(status)];
+    route = std::min(route, requests_.size() - 1);
+    ++requests_[route][status_slot(status)];
 }
 
 void metrics::record(core::anomaly_change change, core::anomaly const& a) noexcept
 {
     if (change != core::anomaly_change::opened) return;
-    auto const slot = index(a.type) * severities.size() + index(a.severity);
+    auto const slot = core::index_of(a.type) * severities.size() + index(a.severity);
     if (slot < opened_.size()) ++opened_[slot];
 }
 
@@ -250,9 +246,9 @@ void append_metrics(std::string& out, scrape const& s)
 
     auto const& stats = s.pipeline.stats();
     x.family("wtfd_readings_total", "counter", "Readings accepted, by source.");
-    for (core::source src : sources) {
-        x.sample("wtfd_readings_total", {{"source", core::to_string(src)}},
-                 stats.accepted_by_source[index(src)]);
+    for (auto const& src : core::source_kinds) {
+        x.sample("wtfd_readings_total", {{"source", src.name}},
+                 stats.accepted_by_source[core::index_of(src.source)]);
     }
     x.family("wtfd_sensor_readings_total", "counter", "Readings accepted, by sensor.");
     s.pipeline.detector().for_each_sensor([&x](detect::sensor_info const& info) {
@@ -275,22 +271,17 @@ void append_metrics(std::string& out, scrape const& s)
     if (auto const* m = s.counters) {
         x.family("wtfd_anomalies_total", "counter",
                  "Anomaly episodes opened since wtfd started, by type and severity.");
-        for (auto type : types) {
+        for (auto const& kind : core::anomaly_kinds) {
             for (auto sev : severities) {
                 x.sample("wtfd_anomalies_total",
-                         {{"type", core::to_string(type)}, {"severity", core::to_string(sev)}},
-                         m->opened_[index(type) * severities.size() + index(sev)]);
+                         {{"type", kind.name}, {"severity", core::to_string(sev)}},
+                         m->opened_[core::index_of(kind.type) * severities.size() + index(sev)]);
             }
         }
     }
     x.family("wtfd_active_anomalies", "gauge", "Anomaly episodes open now.");
     x.sample("wtfd_active_anomalies", {}, static_cast<std::uint64_t>(s.history.active_anomalies()));
 
-    if (auto const* llm = s.llm) {
-        x.family("wtfd_summaries_total", "counter", "Summaries written, by who wrote the text.");
-        x.sample("wtfd_summaries_total", {{"source", "llm"}}, llm->llm_summaries);
-        x.sample("wtfd_summaries_total", {{"source", "fallback"}}, llm->fallback_summaries);
-    }
     if (auto const* m = s.counters) {
         x.family("wtfd_llm_request_duration_seconds", "histogram",
                  "Duration of LLM requests that returned a reply, used or not; failed "
@@ -299,8 +290,9 @@ void append_metrics(std::string& out, scrape const& s)
 
         x.family("wtfd_http_requests_total", "counter", "HTTP responses, by route and status.");
         std::array<char, 8> code{};
-        for (http_route r : routes) {
-            auto const& row = m->requests_[index(r)];
+        auto const labels = route_labels();
+        for (std::size_t r = 0; r < labels.size(); ++r) {
+            auto const& row = m->requests_[r];
             for (std::size_t i = 0; i < row.size(); ++i) {
                 if (row[i] == 0) continue;
                 std::string_view status = "other";
@@ -309,39 +301,19 @@ void append_metrics(std::string& out, scrape const& s)
                         std::to_chars(code.data(), code.data() + code.size(), known_statuses[i]);
                     status = {code.data(), static_cast<std::size_t>(end - code.data())};
                 }
-                x.sample("wtfd_http_requests_total", {{"route", to_string(r)}, {"status", status}},
+                x.sample("wtfd_http_requests_total", {{"route", labels[r]}, {"status", status}},
                          row[i]);
             }
         }
         x.family("wtfd_http_request_duration_seconds", "histogram",
                  "Time the router took to answer HTTP requests, by route.");
-        for (http_route r : routes) {
-            x.samples("wtfd_http_request_duration_seconds", {{"route", to_string(r)}},
-                      m->request_seconds_[index(r)]);
+        for (std::size_t r = 0; r < labels.size(); ++r) {
+            x.samples("wtfd_http_request_duration_seconds", {{"route", labels[r]}},
+                      m->request_seconds_[r]);
         }
     }
 
-    if (auto const* redis = s.redis) {
-        x.family("wtfd_redis_connected", "gauge", "1 while the Redis mirror is connected.");
-        x.sample("wtfd_redis_connected", {}, std::uint64_t{redis->connected ? 1U : 0U});
-        x.family("wtfd_redis_queued", "gauge", "Redis writes waiting or in flight.");
-        x.sample("wtfd_redis_queued", {}, static_cast<std::uint64_t>(redis->queued));
-        x.family("wtfd_redis_dropped_total", "counter",
-                 "Redis writes dropped because the queue was full.");
-        x.sample("wtfd_redis_dropped_total", {}, redis->dropped);
-        x.family("wtfd_redis_written_total", "counter", "Redis writes Redis acknowledged.");
-        x.sample("wtfd_redis_written_total", {}, redis->written);
-    }
-    if (auto const* journal = s.journal) {
-        x.family("wtfd_journal_healthy", "gauge", "1 while the journal file can be written.");
-        x.sample("wtfd_journal_healthy", {}, std::uint64_t{journal->healthy ? 1U : 0U});
-        x.family("wtfd_journal_events_written_total", "counter",
-                 "Journal lines accepted by the kernel.");
-        x.sample("wtfd_journal_events_written_total", {}, journal->events_written);
-        x.family("wtfd_journal_events_lost_total", "counter",
-                 "Journal lines dropped because the retry buffer was full.");
-        x.sample("wtfd_journal_events_lost_total", {}, journal->events_lost);
-    }
+    for (auto const* reporter : s.health) append_health_metrics(x, reporter->health());
 }
 
 std::optional<std::uint64_t> resident_memory_bytes() noexcept

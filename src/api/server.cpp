@@ -8,19 +8,23 @@
 #include <wtf/log/log.hpp>
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/chunk_encode.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
+#include <boost/beast/http/serializer.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/system/system_error.hpp>
@@ -33,6 +37,7 @@
 #include <list>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <utility>
 
 namespace wtf::api {
@@ -50,6 +55,8 @@ constexpr std::size_t read_chunk = 16 * 1024;
 constexpr std::size_t idle_buffer_limit = 64 * 1024;
 constexpr auto limit_warning_interval = std::chrono::seconds{10};
 constexpr auto accept_backoff = std::chrono::milliseconds{100};
+// After a stop, how long requests in flight have to finish before their connections are cut.
+constexpr auto shutdown_grace = std::chrono::milliseconds{1500};
 // After a refusal, unread request bytes would turn our close into a reset that can destroy the
 // response before the client reads it; read and drop this much for this long first.
 constexpr std::size_t linger_bytes = 1024 * 1024;
@@ -60,9 +67,9 @@ struct connection;
 // Everything the accept loop and the sessions share. Held by shared_ptr so that a session that
 // outlives the server object (its frame destroyed later by the io_context) still finds it.
 struct state {
-    state(asio::any_io_executor ex, settings const& s, services svc)
+    state(asio::any_io_executor ex, settings const& s, services svc, std::vector<route> extra)
         : cfg{s},
-          routes{s, svc},
+          routes{s, std::move(svc), std::move(extra)},
           counters{svc.metrics},
           acceptor{std::move(ex)},
           server_header{"wtfd/" + std::string{core::version()}}
@@ -96,6 +103,7 @@ struct connection {
     ingest::batch scratch;
     std::list<connection*>::iterator pos;
     bool idle = false; // waiting for the first byte of a request: stop() may close it
+    api::stream* streaming = nullptr; // the response being streamed: stop() ends it
 };
 
 api::method method_of(http::verb v) noexcept
@@ -163,6 +171,77 @@ asio::awaitable<beast::error_code> write_response(connection& c, response const&
     c.stream.expires_after(st.cfg.request_timeout);
     auto [ec, n] = co_await http::async_write(c.stream, res, use_tuple);
     co_return ec;
+}
+
+// While a response streams, the client has nothing to send: the socket turning readable means
+// it closed (or misbehaves), and the stream ends. Shared with the wait's handler, which may run
+// after the session is gone.
+struct stream_watch {
+    explicit stream_watch(asio::any_io_executor ex) : doorbell{std::move(ex)} {}
+    asio::steady_timer doorbell; // cancelled to wake the writer
+    bool peer_spoke = false;
+};
+
+// Sends a streamed response: the head, then each chunk the producer pushes, until it finishes,
+// the client goes, the client falls too far behind or the server stops. HTTP/1.0 clients get
+// the bytes as they are and the end of the connection as the end of the body.
+asio::awaitable<void> write_stream(connection& c, response const& r, unsigned version, bool head)
+{
+    state const& st = *c.owner;
+    auto& out = *r.stream;
+    bool const chunked = version >= 11;
+    http::response<http::empty_body> res{static_cast<http::status>(r.status), version};
+    res.set(http::field::server, st.server_header);
+    res.set(http::field::content_type, r.content_type);
+    res.set(http::field::cache_control, "no-cache");
+    res.keep_alive(false);
+    if (chunked) res.chunked(true);
+    http::response_serializer<http::empty_body> head_writer{res};
+    c.stream.expires_after(st.cfg.request_timeout);
+    auto [hec, hn] = co_await http::async_write_header(c.stream, head_writer, use_tuple);
+    if (hec || head) {
+        out.close();
+        co_return;
+    }
+
+    auto const watch = std::make_shared<stream_watch>(c.stream.get_executor());
+    out.set_writer([w = std::weak_ptr{watch}] {
+        if (auto const live = w.lock()) live->doorbell.cancel();
+    });
+    c.streaming = &out;
+    c.stream.socket().async_wait(tcp::socket::wait_read, [watch](boost::system::error_code) {
+        watch->peer_spoke = true;
+        watch->doorbell.cancel();
+    });
+    bool failed = false;
+    for (;;) {
+        while (out.has_chunk() && !failed) {
+            auto const chunk = out.take_chunk();
+            c.stream.expires_after(st.cfg.request_timeout);
+            boost::system::error_code ec;
+            if (chunked) {
+                std::tie(ec, std::ignore) = co_await asio::async_write(
+                    c.stream, http::make_chunk(asio::buffer(chunk)), use_tuple);
+            } else {
+                std::tie(ec, std::ignore) =
+                    co_await asio::async_write(c.stream, asio::buffer(chunk), use_tuple);
+            }
+            failed = static_cast<bool>(ec);
+        }
+        if (failed || out.ended() || watch->peer_spoke) break;
+        watch->doorbell.expires_at(asio::steady_timer::time_point::max());
+        co_await watch->doorbell.async_wait(use_tuple);
+    }
+    bool const finished = out.ended() && !out.overflowed() && !failed && !watch->peer_spoke;
+    c.streaming = nullptr;
+    out.set_writer(nullptr);
+    boost::system::error_code ignored;
+    c.stream.socket().cancel(ignored); // the readability wait
+    if (finished && chunked) {
+        c.stream.expires_after(st.cfg.request_timeout);
+        co_await asio::async_write(c.stream, http::make_chunk_last(), use_tuple);
+    }
+    out.close();
 }
 
 // Half-closes, then drains what the client is still sending so the refusal reaches it.
@@ -258,12 +337,37 @@ asio::awaitable<void> session(std::unique_ptr<connection> c)
                               << " target=" << in.target.substr(0, 200) << " status=" << out.status;
         }
 
+        if (out.stream) {
+            co_await write_stream(*c, out, req.version(), in.method == method::head);
+            break;
+        }
         bool const keep_alive = req.keep_alive() && !st.stopping;
         auto const wec =
             co_await write_response(*c, out, req.version(), keep_alive, in.method == method::head);
         if (wec || !keep_alive) break;
     }
     close_connection(*c);
+}
+
+void stop_accepting(state& st)
+{
+    st.stopping = true;
+    boost::system::error_code ignored;
+    if (st.acceptor.is_open()) st.acceptor.close(ignored);
+    // Cancel rather than close: a read that has already completed is not lost, its request is
+    // answered and the session then sees `stopping`. Sessions mid-request finish the same way.
+    for (connection* c : st.connections) {
+        if (c->idle) c->stream.cancel();
+        if (c->streaming) c->streaming->finish(); // what is queued still goes out
+    }
+}
+
+void close_all(state& st)
+{
+    stop_accepting(st);
+    st.aborted = true;
+    // Each session's pending operation fails now; one already completed finds `aborted` set.
+    for (connection* c : st.connections) c->stream.close();
 }
 
 void log_failure(std::exception_ptr e) noexcept
@@ -287,8 +391,10 @@ struct server::impl {
     std::shared_ptr<state> st;
 };
 
-server::server(asio::any_io_executor ex, settings const& s, services svc)
-    : impl_{std::make_unique<impl>(impl{std::make_shared<state>(std::move(ex), s, svc)})}
+server::server(asio::any_io_executor ex, settings const& s, services svc,
+               std::vector<route> extra_routes)
+    : impl_{std::make_unique<impl>(
+          impl{std::make_shared<state>(std::move(ex), s, std::move(svc), std::move(extra_routes))})}
 {}
 
 server::~server() { abort(); }
@@ -382,41 +488,38 @@ asio::awaitable<void> server::run()
         auto c = std::make_unique<connection>(keep, std::move(socket));
         asio::co_spawn(st.acceptor.get_executor(), session(std::move(c)), log_failure);
     }
-}
 
-void server::stop()
-{
-    state& st = *impl_->st;
-    st.stopping = true;
-    boost::system::error_code ignored;
-    if (st.acceptor.is_open()) st.acceptor.close(ignored);
-    // Cancel rather than close: a read that has already completed is not lost, its request is
-    // answered and the session then sees `stopping`. Sessions mid-request finish the same way.
-    for (connection* c : st.connections) {
-        if (c->idle) c->stream.cancel();
+    // Stopped or cancelled: requests in flight get the grace period to finish, then whatever
+    // is still open is cut. Only the state is used from here: the server object may be gone.
+    stop_accepting(st);
+    co_await asio::this_coro::throw_if_cancelled(false);
+    auto const deadline = std::chrono::steady_clock::now() + shutdown_grace;
+    asio::steady_timer poll{st.acceptor.get_executor()};
+    while (!st.connections.empty() && std::chrono::steady_clock::now() < deadline) {
+        poll.expires_after(std::chrono::milliseconds{10});
+        co_await poll.async_wait(use_tuple);
+    }
+    if (!st.connections.empty()) {
+        log::warning("api") << "closing connections still open after the grace period count="
+                            << st.connections.size();
+        close_all(st);
     }
 }
 
-void server::abort()
-{
-    stop();
-    state& st = *impl_->st;
-    st.aborted = true;
-    // Each session's pending operation fails now; one already completed finds `aborted` set.
-    for (connection* c : st.connections) c->stream.close();
-}
+void server::stop() { stop_accepting(*impl_->st); }
+
+void server::abort() { close_all(*impl_->st); }
 
 std::size_t server::open_connections() const noexcept { return impl_->st->connections.size(); }
 
-void server::apply(settings const& s)
+core::reload_effect server::apply(settings const& s)
 {
     state& st = *impl_->st;
-    if (s.listen_host != st.cfg.listen_host || s.listen_port != st.cfg.listen_port) {
-        log::warning("api") << "listen address change needs restart listen="
-                            << endpoint_text(s.listen_host, s.listen_port);
-    }
+    if (s == st.cfg) return core::reload_effect::unchanged;
+    bool const moved = s.listen_host != st.cfg.listen_host || s.listen_port != st.cfg.listen_port;
     st.cfg = s;
     st.routes.apply(s);
+    return moved ? core::reload_effect::needs_restart : core::reload_effect::applied;
 }
 
 } // namespace wtf::api

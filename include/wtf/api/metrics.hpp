@@ -4,11 +4,9 @@
 // with what a scrape reads from the other modules' status. Recording never allocates.
 
 #include <wtf/core/anomaly.hpp>
+#include <wtf/core/health.hpp>
 #include <wtf/ingest/pipeline.hpp>
-#include <wtf/mirror/status.hpp>
 #include <wtf/store/history.hpp>
-#include <wtf/store/journal_status.hpp>
-#include <wtf/summarize/status.hpp>
 
 #include <array>
 #include <chrono>
@@ -18,6 +16,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace wtf::api {
 
@@ -41,20 +40,16 @@ private:
     double sum_ = 0.0;
 };
 
-// The label of a request's path: the routes wtfd serves, and "other" for the rest.
-enum class http_route { anomalies, summary, status, readings, metrics, other };
-http_route route_of(std::string_view target) noexcept; // "/anomalies?limit=5" -> anomalies
-std::string_view to_string(http_route r) noexcept;     // "/anomalies", ..., "other"
-
 struct scrape;
 
 class metrics {
 public:
     metrics();
-    // A response from the router and the time handle() took.
-    void record_request(http_route r, unsigned status, std::chrono::nanoseconds took) noexcept;
+    // A response from the router and the time handle() took. `route` indexes route_labels()
+    // (router.hpp): route_of(target).
+    void record_request(std::size_t route, unsigned status, std::chrono::nanoseconds took) noexcept;
     // A request refused before it reached the router (413, 431): counted, not timed.
-    void record_refusal(http_route r, unsigned status) noexcept;
+    void record_refusal(std::size_t route, unsigned status) noexcept;
     // History observers: anomalies counted when opened; the LLM latency of each summary made
     // by the LLM or after a request to it (latency > 0).
     void record(core::anomaly_change change, core::anomaly const& a) noexcept;
@@ -62,12 +57,13 @@ public:
 
 private:
     friend void append_metrics(std::string& out, scrape const& s);
-    static constexpr std::size_t route_count = 6;
     static constexpr std::size_t status_slots = 11; // the statuses wtfd sends, then "other"
 
-    std::array<std::array<std::uint64_t, status_slots>, route_count> requests_{};
-    std::array<histogram, route_count> request_seconds_;
-    std::array<std::uint64_t, 9> opened_{}; // by type * 3 + severity
+    // By route label, sized once: recording never allocates.
+    std::vector<std::array<std::uint64_t, status_slots>> requests_;
+    std::vector<histogram> request_seconds_;
+    // By kind, then severity: index_of(type) * severities.size() + severity.
+    std::array<std::uint64_t, core::anomaly_kinds.size() * core::severities.size()> opened_{};
     histogram llm_seconds_;
 };
 
@@ -98,9 +94,8 @@ struct scrape {
     core::timestamp started_at;
     core::timestamp now;
     metrics const* counters = nullptr;
-    summarize::llm_status const* llm = nullptr;
-    store::journal_status const* journal = nullptr;
-    mirror::redis_status const* redis = nullptr;
+    // Each component's health fields that name a metric become samples.
+    std::span<core::health_reporter const* const> health = {};
     std::optional<std::uint64_t> resident_bytes; // absent: not measured
 };
 void append_metrics(std::string& out, scrape const& s);

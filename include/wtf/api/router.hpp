@@ -1,22 +1,27 @@
 #pragma once
 // Request handling without a socket: the server parses HTTP and calls handle(); tests call it
-// directly. Responses that do not change between requests (anomalies, summaries, status) are
-// built once per change of the data they show and shared between requests.
+// directly. The routes are a table (src/api/routes.cpp) of path patterns with {parameters}, each
+// naming its handler; responses that do not change between requests are built once per change
+// of the data they show and shared, and a response may instead be a stream the handler keeps
+// writing to (Server-Sent Events).
 
 #include <wtf/api/metrics.hpp>
 #include <wtf/api/settings.hpp>
+#include <wtf/api/stream.hpp>
+#include <wtf/core/health.hpp>
 #include <wtf/ingest/parse.hpp>
 #include <wtf/ingest/pipeline.hpp>
-#include <wtf/mirror/status.hpp>
 #include <wtf/store/history.hpp>
-#include <wtf/store/journal_status.hpp>
-#include <wtf/summarize/status.hpp>
 
+#include <boost/url/url_view.hpp>
+
+#include <array>
 #include <functional>
 #include <memory>
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace wtf::api {
 
@@ -32,32 +37,69 @@ struct request {
 
 struct response {
     unsigned status = 200;
-    std::shared_ptr<std::string const> body; // JSON, or text where content_type says so
-    std::string_view allow;                  // Allow header for 405
-    std::string_view www_authenticate;       // for 401
+    std::shared_ptr<std::string const> body = {}; // JSON, or text where content_type says so
+    std::string_view allow = {};                  // Allow header for 405
+    std::string_view www_authenticate = {};       // for 401
     std::string_view content_type = "application/json";
-    std::string_view content_security_policy; // for the HTML of /docs
+    std::string_view content_security_policy = {}; // for the HTML of /docs
+    // Set instead of `body` for a streamed response: the server sends the headers, then each
+    // chunk the handler pushes, until it finishes the stream or the connection ends.
+    std::shared_ptr<api::stream> stream = {};
 };
 
 // What the handlers read and write. Lives as long as the server.
 struct services {
     ingest::pipeline& pipeline;
-    store::history const& history;
+    store::history& history;
     core::timestamp started_at;
-    summarize::llm_status const* llm = nullptr; // null: summaries are not built into this daemon
-    store::journal_status const* journal = nullptr;      // null: storage.journal is off
-    mirror::redis_status const* redis = nullptr;         // null: Redis mirroring is off
-    mirror::ingest_status const* redis_ingest = nullptr; // null: no Redis ingest
     // Request, anomaly and LLM-latency counters for /metrics; the server records requests into
     // it. Null: /metrics leaves those families out.
     api::metrics* metrics = nullptr;
-    // Changes whenever the journal's or Redis' status does; /status is rebuilt when it moves.
-    std::function<std::uint64_t()> status_version{};
+    // The components that depend on something outside (journal, Redis, LLM, sources), in the
+    // order /status shows them; /status is rebuilt when one's health_version() moves.
+    std::vector<core::health_reporter const*> health{};
+};
+
+// A response some handlers build once per change of what they show and then share.
+struct cached_body {
+    std::uint64_t version = ~std::uint64_t{0};
+    std::string key;
+    core::timestamp built_at;
+    std::shared_ptr<std::string const> body;
+};
+
+// Everything one request's handler gets: the request, its target parsed once, the values of
+// the path's {parameters}, the clock, the services and its route's cache.
+struct context {
+    static constexpr std::size_t max_params = 4;
+
+    request const& req;
+    boost::urls::url_view url;
+    std::array<std::string_view, max_params> params{}; // in pattern order, still %-encoded
+    core::timestamp now;
+    settings const& cfg;
+    services& svc;
+    cached_body& cache;     // one per route, kept between requests
+    ingest::batch& scratch; // the connection's, reused between its requests
+};
+
+// A row of the route table. `pattern` is a path whose segments are literal or {name}
+// ("/anomalies/{id}/ack"); GET implies HEAD. `open` routes need no read token (they hold no
+// plant data). /metrics counts requests by pattern.
+struct route {
+    std::string_view pattern;
+    api::method verb = method::get;
+    bool open = false;
+    std::function<response(context&)> handler;
 };
 
 class router {
 public:
-    router(settings const& s, services svc);
+    // The built-in routes, then `extra` ones (tests add their own, a streaming one say).
+    router(settings const& s, services svc, std::vector<route> extra = {});
+    ~router();
+    router(router const&) = delete;
+    router& operator=(router const&) = delete;
 
     // Never throws for bad input: every refusal is a response with {"detail": ...}.
     // `now` is the wall clock; `scratch` is reused between requests of one connection.
@@ -65,43 +107,31 @@ public:
 
     void apply(settings const& s); // tokens and limits (SIGHUP)
 
-    // Every path and method handle() serves (GET implies HEAD), in table order. `open`: served
-    // without the read token (the API description and its page hold no plant data).
+    // Every pattern and verb handle() serves, in table order, built-in and extra ones.
     struct endpoint {
         std::string_view path;
         api::method verb;
         bool open;
     };
-    static std::span<endpoint const> endpoints() noexcept;
+    std::span<endpoint const> endpoints() const noexcept;
 
 private:
-    struct route;
-    static std::span<route const> routes() noexcept;
-
-    struct cache {
-        std::uint64_t version = ~std::uint64_t{0};
-        std::string key;
-        core::timestamp built_at;
-        std::shared_ptr<std::string const> body;
-    };
-
-    response get_anomalies(request const& req);
-    response get_summary(request const& req);
-    response get_status(core::timestamp now);
-    response get_metrics(core::timestamp now);
-    response post_readings(request const& req, core::timestamp now, ingest::batch& scratch);
-
-    settings settings_;
-    services svc_;
-    cache anomalies_;
-    cache summary_;
-    cache status_;
-    std::size_t metrics_size_ = 0;               // of the last /metrics page, to reserve the next
-    std::shared_ptr<std::string const> openapi_; // fixed for the life of the process
-    std::shared_ptr<std::string const> docs_;
+    struct impl;
+    std::unique_ptr<impl> impl_;
 };
+
+// The built-in route table (src/api/routes.cpp).
+std::span<route const> builtin_routes();
+
+// The labels /metrics counts requests by: each built-in pattern once, in table order, then
+// "other" for everything else.
+std::span<std::string_view const> route_labels();
+// The label index of a request target ("/anomalies?limit=5" -> the one of "/anomalies").
+std::size_t route_of(std::string_view target) noexcept;
 
 // {"detail": "..."} with the given status.
 response error_response(unsigned status, std::string_view detail);
+// 200 with a shared JSON body.
+response json_response(std::shared_ptr<std::string const> body);
 
 } // namespace wtf::api

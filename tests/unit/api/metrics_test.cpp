@@ -4,7 +4,13 @@
 #include <wtf/core/version.hpp>
 #include <wtf/detect/detector.hpp>
 #include <wtf/ingest/pipeline.hpp>
+#include <wtf/mirror/status.hpp>
 #include <wtf/store/history.hpp>
+#include <wtf/store/journal_status.hpp>
+#include <wtf/summarize/status.hpp>
+
+#include "support/router_fixture.hpp"
+#include "support/status_reporter.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -25,8 +31,6 @@ namespace {
 
 using namespace std::chrono_literals;
 using namespace wtf;
-
-core::timestamp at(std::string_view text) { return core::parse_rfc3339(text).value(); }
 
 constexpr std::array<double, 3> bounds{0.1, 0.5, 1.0};
 
@@ -93,44 +97,14 @@ double value_of(std::map<std::string, double> const& samples, std::string const&
     return it == samples.end() ? std::numeric_limits<double>::quiet_NaN() : it->second;
 }
 
-// A real detector, history and pipeline behind a router with metrics wired as main.cpp does.
-struct fixture {
-    fixture()
-    {
-        history.subscribe([this](core::anomaly_change change, core::anomaly const& a,
-                                 std::string_view) { counters.record(change, a); });
-        history.subscribe_summaries([this](store::summary const& s) { counters.record(s); });
-    }
-
-    static api::services services_of(ingest::pipeline& p, store::history& h, core::timestamp t,
-                                     api::metrics& m)
-    {
-        api::services svc{p, h, t};
-        svc.metrics = &m;
-        return svc;
-    }
-
-    core::timestamp const t0 = at("2025-05-28T00:00:00Z");
-    detect::detector detector{detect::settings{}, t0};
-    store::history history{store::settings{}};
-    ingest::pipeline pipeline{detector, history, {300s, 2}}; // at most two sensors
-    api::metrics counters;
-    api::settings cfg;
-    api::router router{cfg, services_of(pipeline, history, t0, counters)};
-    ingest::batch scratch;
+// The shared router fixture (metrics wired as the daemon wires them), at most two sensors.
+struct fixture : test::router_fixture {
+    fixture() : router_fixture{{.limits = {300s, 2}}} {}
 
     api::response send(api::method m, std::string_view target, std::string_view body = {},
                        std::string_view authorization = {})
     {
-        api::request req;
-        req.method = m;
-        req.target = target;
-        req.body = body;
-        req.content_type = "application/json";
-        req.authorization = authorization;
-        auto r = router.handle(req, t0 + 2s, scratch);
-        counters.record_request(api::route_of(target), r.status, 1ms);
-        return r;
+        return router_fixture::send(m, target, t0 + 2s, body, "application/json", authorization);
     }
 
     std::map<std::string, double> scrape()
@@ -228,14 +202,15 @@ TEST_CASE("numbers print as Prometheus reads them", "[unit][api]")
 
 TEST_CASE("request paths map to a fixed set of route labels", "[unit][api]")
 {
-    CHECK(api::route_of("/anomalies?limit=5") == api::http_route::anomalies);
-    CHECK(api::route_of("/summary") == api::http_route::summary);
-    CHECK(api::route_of("/status") == api::http_route::status);
-    CHECK(api::route_of("/readings") == api::http_route::readings);
-    CHECK(api::route_of("/metrics") == api::http_route::metrics);
-    CHECK(api::route_of("/anomalies/") == api::http_route::other);
-    CHECK(api::route_of("/etc/passwd") == api::http_route::other);
-    CHECK(api::to_string(api::http_route::other) == "other");
+    auto label = [](std::string_view target) { return api::route_labels()[api::route_of(target)]; };
+    CHECK(label("/anomalies?limit=5") == "/anomalies");
+    CHECK(label("/summary") == "/summary");
+    CHECK(label("/status") == "/status");
+    CHECK(label("/readings") == "/readings");
+    CHECK(label("/metrics") == "/metrics");
+    CHECK(label("/anomalies/") == "other");
+    CHECK(label("/etc/passwd") == "other");
+    CHECK(api::route_labels().back() == "other");
 }
 
 TEST_CASE("GET /metrics is Prometheus text 0.0.4 with HELP and TYPE for every family",
@@ -341,9 +316,6 @@ TEST_CASE("only opened episodes count as anomalies", "[unit][api]")
                               .started_at = f.t0,
                               .now = f.t0,
                               .counters = &m,
-                              .llm = nullptr,
-                              .journal = nullptr,
-                              .redis = nullptr,
                               .resident_bytes = std::nullopt});
     auto const samples = parse_exposition(out);
     CHECK(value_of(samples, "wtfd_anomalies_total{type=\"drift\",severity=\"warning\"}") == 1);
@@ -368,6 +340,8 @@ TEST_CASE("summaries feed the LLM latency histogram when the LLM was asked", "[u
     summarize::llm_status llm;
     llm.llm_summaries = 1;
     llm.fallback_summaries = 2;
+    test::status_reporter llm_health{llm};
+    std::array<core::health_reporter const*, 1> const health{&llm_health};
 
     std::string out;
     api::append_metrics(out, {.pipeline = f.pipeline,
@@ -375,9 +349,7 @@ TEST_CASE("summaries feed the LLM latency histogram when the LLM was asked", "[u
                               .started_at = f.t0,
                               .now = f.t0,
                               .counters = &f.counters,
-                              .llm = &llm,
-                              .journal = nullptr,
-                              .redis = nullptr,
+                              .health = health,
                               .resident_bytes = 4096});
     auto const samples = parse_exposition(out);
     CHECK(value_of(samples, "wtfd_summaries_total{source=\"llm\"}") == 1);
@@ -406,6 +378,9 @@ TEST_CASE("Redis and journal families appear when those services run", "[unit][a
     journal.healthy = false;
     journal.events_written = 7;
     journal.events_lost = 2;
+    test::status_reporter redis_health{redis};
+    test::status_reporter journal_health{journal};
+    std::array<core::health_reporter const*, 2> const health{&redis_health, &journal_health};
 
     std::string out;
     api::append_metrics(out, {.pipeline = f.pipeline,
@@ -413,9 +388,7 @@ TEST_CASE("Redis and journal families appear when those services run", "[unit][a
                               .started_at = f.t0,
                               .now = f.t0,
                               .counters = nullptr,
-                              .llm = nullptr,
-                              .journal = &journal,
-                              .redis = &redis,
+                              .health = health,
                               .resident_bytes = std::nullopt});
     auto const samples = parse_exposition(out);
     CHECK(value_of(samples, "wtfd_redis_connected") == 1);

@@ -8,6 +8,8 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
+#include "support/router_fixture.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <chrono>
@@ -21,29 +23,16 @@ using namespace std::chrono_literals;
 using namespace wtf;
 namespace json = boost::json;
 
-// A real router over an empty history; requests go straight to handle().
-struct fixture {
-    explicit fixture(api::settings s = {}) : cfg{std::move(s)} {}
-
-    core::timestamp const t0 = core::parse_rfc3339("2025-05-28T00:00:00Z").value();
-    detect::detector detector{detect::settings{}, t0};
-    store::history history{store::settings{}};
-    ingest::pipeline pipeline{detector, history, ingest::pipeline::limits{}};
-    api::settings cfg;
-    api::router router{cfg, api::services{pipeline, history, t0}};
-    ingest::batch scratch;
+// The shared router fixture; a POST carries a valid reading.
+struct fixture : test::router_fixture {
+    explicit fixture(api::settings s = {}) : router_fixture{{.api = std::move(s)}} {}
 
     api::response send(api::method m, std::string_view target, std::string_view authorization = {})
     {
-        api::request req;
-        req.method = m;
-        req.target = target;
-        req.authorization = authorization;
-        if (m == api::method::post) {
-            req.content_type = "application/json";
-            req.body = R"({"sensor_id": "wtf-pipe-1", "temperature": 21.0})";
-        }
-        return router.handle(req, t0 + 2s, scratch);
+        bool const post = m == api::method::post;
+        return router_fixture::send(
+            m, target, t0 + 2s, post ? R"({"sensor_id": "wtf-pipe-1", "temperature": 21.0})" : "",
+            post ? "application/json" : "", authorization);
     }
 };
 
@@ -139,7 +128,8 @@ TEST_CASE("/openapi.json lists every route the router serves, and the router ser
 {
     auto const doc = document();
     auto const& paths = doc.at("paths").as_object();
-    auto const endpoints = api::router::endpoints();
+    fixture served;
+    auto const endpoints = served.router.endpoints();
     REQUIRE(endpoints.size() == 7);
     for (auto const& e : endpoints) {
         INFO("route " << verb_name(e.verb) << ' ' << e.path);
@@ -202,7 +192,8 @@ TEST_CASE("every operation in /openapi.json has a 200 and its error responses", 
 {
     auto const doc = document();
     auto const& schemes = doc.at("components").at("securitySchemes").as_object();
-    for (auto const& e : api::router::endpoints()) {
+    fixture served;
+    for (auto const& e : served.router.endpoints()) {
         auto const& op = doc.at("paths").at(e.path).at(verb_name(e.verb)).as_object();
         INFO(verb_name(e.verb) << ' ' << e.path);
         auto const& responses = op.at("responses").as_object();
@@ -277,4 +268,30 @@ TEST_CASE("GET /docs is one HTML page with the CSP that loads nothing off-site",
     }
     // The other responses carry no CSP.
     CHECK(f.send(api::method::get, "/openapi.json").content_security_policy.empty());
+}
+
+TEST_CASE("the closed sets /openapi.json lists are the tables in core", "[unit][api]")
+{
+    auto const doc = document();
+    auto const& schemas = doc.at("components").at("schemas");
+    auto names = [](json::value const& array) {
+        std::vector<std::string> out;
+        for (auto const& v : array.as_array()) out.emplace_back(v.as_string());
+        return out;
+    };
+    std::vector<std::string> kinds;
+    for (auto const& k : core::anomaly_kinds) kinds.emplace_back(k.name);
+    CHECK(names(schemas.at("Anomaly").at("properties").at("type").at("enum")) == kinds);
+    CHECK(names(doc.at("components").at("parameters").at("AnomalyType").at("schema").at("enum")) ==
+          kinds);
+
+    std::vector<std::string> severities;
+    for (auto s : core::severities) severities.emplace_back(core::to_string(s));
+    CHECK(names(schemas.at("Anomaly").at("properties").at("severity").at("enum")) == severities);
+
+    std::vector<std::string> sources;
+    for (auto const& s : core::source_kinds) sources.emplace_back(s.name);
+    auto const& by_source =
+        schemas.at("Status").at("properties").at("readings").at("properties").at("by_source");
+    CHECK(names(by_source.at("required")) == sources);
 }

@@ -3,7 +3,12 @@
 #include <wtf/core/version.hpp>
 #include <wtf/detect/detector.hpp>
 #include <wtf/ingest/pipeline.hpp>
+#include <wtf/mirror/status.hpp>
 #include <wtf/store/history.hpp>
+#include <wtf/store/journal_status.hpp>
+
+#include "support/router_fixture.hpp"
+#include "support/status_reporter.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
@@ -20,7 +25,6 @@ using namespace std::chrono_literals;
 using namespace wtf;
 namespace json = boost::json;
 
-core::timestamp at(std::string_view text) { return core::parse_rfc3339(text).value(); }
 
 store::summary summary_text(std::string text, core::timestamp created)
 {
@@ -30,50 +34,11 @@ store::summary summary_text(std::string text, core::timestamp created)
     return s;
 }
 
-store::settings history_of(std::size_t capacity)
-{
-    store::settings s;
-    s.anomaly_history = capacity;
-    return s;
-}
-
-// A real detector, history and pipeline behind a router; requests go straight to handle().
-struct fixture {
+// The shared router fixture with a 50-anomaly history unless a test says otherwise.
+struct fixture : test::router_fixture {
     explicit fixture(api::settings s = {}, std::size_t capacity = 50)
-        : history{history_of(capacity)}, cfg{std::move(s)}
+        : router_fixture{{.api = std::move(s), .anomaly_history = capacity}}
     {}
-
-    core::timestamp const t0 = at("2025-05-28T00:00:00Z");
-    detect::detector detector{detect::settings{}, t0};
-    store::history history;
-    ingest::pipeline pipeline{detector, history, ingest::pipeline::limits{}};
-    api::settings cfg;
-    api::router router{cfg, api::services{pipeline, history, t0}};
-    ingest::batch scratch;
-
-    api::response send(api::method m, std::string_view target, core::timestamp now,
-                       std::string_view body = {}, std::string_view content_type = {},
-                       std::string_view authorization = {})
-    {
-        api::request req;
-        req.method = m;
-        req.target = target;
-        req.body = body;
-        req.content_type = content_type;
-        req.authorization = authorization;
-        return router.handle(req, now, scratch);
-    }
-
-    api::response get(std::string_view target, std::string_view authorization = {})
-    {
-        return send(api::method::get, target, t0 + 2s, {}, {}, authorization);
-    }
-
-    api::response post(std::string_view body, std::string_view content_type = "application/json",
-                       std::string_view authorization = {})
-    {
-        return send(api::method::post, "/readings", t0 + 2s, body, content_type, authorization);
-    }
 };
 
 json::value parsed(api::response const& r)
@@ -293,11 +258,11 @@ TEST_CASE("GET /status shows the journal and Redis and follows their changes", "
     ingest.messages = 5;
     ingest.rejected = 2;
     std::uint64_t version = 0;
+    test::status_reporter redis_health{redis, &version};
+    test::status_reporter ingest_health{ingest};
+    test::status_reporter journal_health{journal};
     api::services svc{f.pipeline, f.history, f.t0};
-    svc.journal = &journal;
-    svc.redis = &redis;
-    svc.redis_ingest = &ingest;
-    svc.status_version = [&version] { return version; };
+    svc.health = {&redis_health, &ingest_health, &journal_health};
     api::router router{f.cfg, std::move(svc)};
     auto status = [&] {
         api::request req;
@@ -527,4 +492,36 @@ TEST_CASE("identical GETs share one cached body until the data changes", "[unit]
 
     f.history.add_summary(summary_text("Spike on wtf-pipe-1.", f.t0));
     CHECK(f.get("/summary").body != s1.body);
+}
+
+TEST_CASE("a route with a path parameter gets the segment, and 404/405 follow its pattern",
+          "[unit][api]")
+{
+    fixture f;
+    api::settings s;
+    s.ingest_token = "writer";
+    std::vector<api::route> extra;
+    extra.push_back({"/things/{id}/ack", api::method::post, false,
+                     [](api::context& ctx) { return api::error_response(200, ctx.params[0]); }});
+    api::router router{s, f.services(), std::move(extra)};
+    auto send = [&](api::method m, std::string_view target, std::string_view auth = {}) {
+        api::request req;
+        req.method = m;
+        req.target = target;
+        req.authorization = auth;
+        return router.handle(req, f.t0, f.scratch);
+    };
+    auto const ok = send(api::method::post, "/things/42/ack?x=1", "Bearer writer");
+    CHECK(ok.status == 200);
+    CHECK(detail_of(ok) == "42");
+    CHECK(send(api::method::post, "/things/42/ack").status == 401); // a write needs the token
+    auto const get = send(api::method::get, "/things/7/ack");
+    CHECK(get.status == 405);
+    CHECK(get.allow == "POST");
+    CHECK(send(api::method::post, "/things//ack", "Bearer writer").status == 404);
+    CHECK(send(api::method::post, "/things/42", "Bearer writer").status == 404);
+    CHECK(send(api::method::post, "/things/42/ack/more", "Bearer writer").status == 404);
+    // The built-in routes are still there, before the extra ones.
+    CHECK(send(api::method::get, "/status").status == 200);
+    CHECK(router.endpoints().back().path == "/things/{id}/ack");
 }

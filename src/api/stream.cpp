@@ -1,0 +1,46 @@
+#include <wtf/api/stream.hpp>
+
+#include <utility>
+
+namespace wtf::api {
+
+bool stream::push(std::string_view chunk)
+{
+    if (ended()) return false;
+    if (queued_bytes_ + chunk.size() > max_queued_bytes_) {
+        overflowed_ = true;
+        close();
+        return false;
+    }
+    queue_.emplace_back(chunk);
+    queued_bytes_ += chunk.size();
+    wake();
+    return true;
+}
+
+void stream::finish()
+{
+    if (ended()) return;
+    finished_ = true;
+    wake();
+}
+
+std::string stream::take_chunk()
+{
+    std::string chunk = std::move(queue_.front());
+    queue_.pop_front();
+    queued_bytes_ -= chunk.size();
+    return chunk;
+}
+
+void stream::close()
+{
+    if (closed_) return;
+    closed_ = true;
+    queue_.clear();
+    queued_bytes_ = 0;
+    wake();
+    if (auto done = std::exchange(on_close_, nullptr)) done();
+}
+
+} // namespace wtf::api
