@@ -99,4 +99,22 @@ std::optional<std::string> apply_listen(api::settings& api, std::string_view tex
     return std::nullopt;
 }
 
+std::variant<daemon_config, std::vector<std::string>>
+read_daemon_config(std::optional<std::string> const& path, std::optional<std::string> const& listen)
+{
+    auto const env = process_environment();
+    auto loaded = path ? load(*path, env) : defaults(env);
+    if (auto* errors = std::get_if<std::vector<error>>(&loaded)) {
+        std::vector<std::string> problems;
+        for (auto const& e : *errors) problems.push_back(to_string(e));
+        return problems;
+    }
+    auto cfg = std::get<daemon_config>(std::move(loaded));
+    if (listen) {
+        if (auto problem = apply_listen(cfg.api, *listen))
+            return std::vector<std::string>{"--listen " + *listen + ": " + *problem};
+    }
+    return cfg;
+}
+
 } // namespace wtf::config

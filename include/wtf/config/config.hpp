@@ -72,4 +72,11 @@ namespace wtf::config {
 // `api.listen` and --listen accept it. Returns the problem's description on failure.
 std::optional<std::string> apply_listen(api::settings& api, std::string_view text);
 
+// What the daemon reads at start-up and at every reload: the file (or the embedded defaults),
+// the process environment, then --listen. On failure, every problem as one line naming its
+// file, key and line.
+std::variant<daemon_config, std::vector<std::string>>
+read_daemon_config(std::optional<std::string> const& path,
+                   std::optional<std::string> const& listen);
+
 } // namespace wtf::config
