@@ -60,7 +60,7 @@ std::variant<ingest_result, problem> pipeline::ingest(std::span<core::reading co
             ++result.stale;
         }
     }
-    stats_.accepted_by_source[static_cast<std::size_t>(from)] += result.accepted;
+    stats_.accepted_by_source[core::index_of(from)] += result.accepted;
     stats_.stale += result.stale;
     if (result.accepted > 0) last_received_ = now;
     ++version_;
