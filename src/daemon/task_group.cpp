@@ -49,8 +49,8 @@ struct task_group::impl : std::enable_shared_from_this<impl> {
 
     std::size_t running(daemon::stage s) const noexcept
     {
-        return static_cast<std::size_t>(std::count_if(
-            tasks.begin(), tasks.end(), [s](task const& t) { return t.stage == s; }));
+        return static_cast<std::size_t>(
+            std::count_if(tasks.begin(), tasks.end(), [s](task const& t) { return t.stage == s; }));
     }
 
     // Emitted from a posted handler: a task spawned a moment ago has not yet reached its first
@@ -85,8 +85,8 @@ struct task_group::impl : std::enable_shared_from_this<impl> {
 
     void ended(task_id id, std::exception_ptr e)
     {
-        auto it = std::find_if(tasks.begin(), tasks.end(),
-                               [id](task const& t) { return t.id == id; });
+        auto it =
+            std::find_if(tasks.begin(), tasks.end(), [id](task const& t) { return t.id == id; });
         std::string const name = it != tasks.end() ? it->name : std::string{"unknown"};
         if (it != tasks.end()) tasks.erase(it);
         if (e) {
@@ -109,8 +109,7 @@ task_group::task_group(asio::io_context& ioc) : impl_{std::make_shared<impl>(ioc
 
 task_group::~task_group() { impl_->deadline.cancel(); }
 
-task_group::task_id task_group::spawn(std::string name, stage when,
-                                      asio::awaitable<void> task)
+task_group::task_id task_group::spawn(std::string name, stage when, asio::awaitable<void> task)
 {
     auto& t = impl_->tasks.emplace_back();
     t.id = impl_->next_id++;

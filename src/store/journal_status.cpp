@@ -13,8 +13,9 @@ core::health_record health_of(journal_status const& s)
           {"wtfd_journal_healthy", "gauge", "1 while the journal file can be written."});
     r.add("message", s.message);
     r.add("path", s.path);
-    r.add("events_written", s.events_written,
-          {"wtfd_journal_events_written_total", "counter", "Journal lines accepted by the kernel."});
+    r.add(
+        "events_written", s.events_written,
+        {"wtfd_journal_events_written_total", "counter", "Journal lines accepted by the kernel."});
     r.add("events_lost", s.events_lost,
           {"wtfd_journal_events_lost_total", "counter",
            "Journal lines dropped because the retry buffer was full."});

@@ -15,8 +15,7 @@ std::optional<std::string> unless_empty(std::string const& text)
 core::health_record health_of(llm_status const& s)
 {
     core::health_record r{.name = "llm"};
-    bool const failing =
-        s.last_failure && (!s.last_success || *s.last_success < *s.last_failure);
+    bool const failing = s.last_failure && (!s.last_success || *s.last_success < *s.last_failure);
     r.healthy = !failing;
     if (failing) r.problem = "LLM failing: " + s.last_failure_reason;
     r.add("enabled", s.enabled);
@@ -28,8 +27,7 @@ core::health_record health_of(llm_status const& s)
     r.add("llm", s.llm_summaries,
           {"wtfd_summaries_total", "counter", summaries_help, "source", "llm"}, "summaries");
     r.add("fallback", s.fallback_summaries,
-          {"wtfd_summaries_total", "counter", summaries_help, "source", "fallback"},
-          "summaries");
+          {"wtfd_summaries_total", "counter", summaries_help, "source", "fallback"}, "summaries");
     return r;
 }
 

@@ -69,8 +69,7 @@ struct router_fixture {
     // At t0 + 2 s.
     api::response get(std::string_view target, std::string_view authorization = {})
     {
-        return send(api::method::get, target, t0 + std::chrono::seconds{2}, {}, {},
-                    authorization);
+        return send(api::method::get, target, t0 + std::chrono::seconds{2}, {}, {}, authorization);
     }
 
     api::response post(std::string_view body, std::string_view content_type = "application/json",
@@ -86,10 +85,9 @@ struct router_fixture {
     ingest::pipeline pipeline;
     api::metrics counters;
     // As the daemon counts them: every transition observed from the start.
-    store::subscription changes = history.subscribe(
-        [this](core::anomaly_change change, core::anomaly const& a, std::string_view) {
-            counters.record(change, a);
-        });
+    store::subscription changes =
+        history.subscribe([this](core::anomaly_change change, core::anomaly const& a,
+                                 std::string_view) { counters.record(change, a); });
     store::subscription summaries =
         history.subscribe_summaries([this](store::summary const& s) { counters.record(s); });
     core::fixed_health redis_off{mirror::health_of(mirror::redis_status{})};

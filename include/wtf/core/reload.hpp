@@ -11,9 +11,6 @@ enum class reload_effect {
 };
 
 // The stronger of two effects, for a component whose settings come in parts.
-constexpr reload_effect combine(reload_effect a, reload_effect b) noexcept
-{
-    return a > b ? a : b;
-}
+constexpr reload_effect combine(reload_effect a, reload_effect b) noexcept { return a > b ? a : b; }
 
 } // namespace wtf::core

@@ -51,10 +51,12 @@ struct stream_producer {
 
 struct fixture {
     fixture()
-        : server{ioc.get_executor(), loopback(), api::services{pipeline, history, t0},
+        : server{ioc.get_executor(),
+                 loopback(),
+                 api::services{pipeline, history, t0},
                  {api::route{"/test/stream", api::method::get, false, [this](api::context&) {
-                                 producer.stream = std::make_shared<api::stream>(
-                                     producer.max_queued);
+                                 producer.stream =
+                                     std::make_shared<api::stream>(producer.max_queued);
                                  producer.stream->on_close([this] { producer.closed = true; });
                                  api::response r;
                                  r.content_type = "text/event-stream";
