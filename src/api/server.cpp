@@ -18,18 +18,18 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/http/chunk_encode.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/serializer.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/system/system_error.hpp>
 
 #include <algorithm>
+#include <array>
+#include <charconv>
 #include <chrono>
 #include <cstdint>
 #include <exception>
@@ -37,7 +37,6 @@
 #include <list>
 #include <optional>
 #include <string>
-#include <tuple>
 #include <utility>
 
 namespace wtf::api {
@@ -185,20 +184,36 @@ struct stream_watch {
 // Sends a streamed response: the head, then each chunk the producer pushes, until it finishes,
 // the client goes, the client falls too far behind or the server stops. HTTP/1.0 clients get
 // the bytes as they are and the end of the connection as the end of the body.
+// The head of a streamed response. Written by hand, like the chunk framing below: the stream is
+// a few header lines and "<hex size>\r\n<bytes>\r\n" frames, and Beast's serializer for it would
+// add a template instantiation the size of a small module to every binary.
+std::string stream_head(state const& st, response const& r, unsigned version, bool chunked)
+{
+    std::string head = version >= 11 ? "HTTP/1.1 " : "HTTP/1.0 ";
+    head += std::to_string(r.status);
+    head += ' ';
+    auto const reason = http::obsolete_reason(static_cast<http::status>(r.status));
+    head.append(reason.data(), reason.size());
+    head += "\r\nServer: " + st.server_header;
+    head += "\r\nContent-Type: ";
+    head += r.content_type;
+    head += "\r\nCache-Control: no-cache\r\nConnection: close\r\n";
+    if (chunked) head += "Transfer-Encoding: chunked\r\n";
+    head += "\r\n";
+    return head;
+}
+
+// Sends a streamed response: the head, then each chunk the producer pushes, until it finishes,
+// the client goes, the client falls too far behind or the server stops. HTTP/1.0 clients get
+// the bytes as they are and the end of the connection as the end of the body.
 asio::awaitable<void> write_stream(connection& c, response const& r, unsigned version, bool head)
 {
     state const& st = *c.owner;
     auto& out = *r.stream;
     bool const chunked = version >= 11;
-    http::response<http::empty_body> res{static_cast<http::status>(r.status), version};
-    res.set(http::field::server, st.server_header);
-    res.set(http::field::content_type, r.content_type);
-    res.set(http::field::cache_control, "no-cache");
-    res.keep_alive(false);
-    if (chunked) res.chunked(true);
-    http::response_serializer<http::empty_body> head_writer{res};
+    auto const text = stream_head(st, r, version, chunked);
     c.stream.expires_after(st.cfg.request_timeout);
-    auto [hec, hn] = co_await http::async_write_header(c.stream, head_writer, use_tuple);
+    auto [hec, hn] = co_await asio::async_write(c.stream, asio::buffer(text), use_tuple);
     if (hec || head) {
         out.close();
         co_return;
@@ -213,19 +228,25 @@ asio::awaitable<void> write_stream(connection& c, response const& r, unsigned ve
         watch->peer_spoke = true;
         watch->doorbell.cancel();
     });
+    constexpr std::string_view crlf = "\r\n";
+    std::array<char, 20> size_line{};
     bool failed = false;
     for (;;) {
         while (out.has_chunk() && !failed) {
             auto const chunk = out.take_chunk();
-            c.stream.expires_after(st.cfg.request_timeout);
-            boost::system::error_code ec;
+            std::size_t framing = 0;
             if (chunked) {
-                std::tie(ec, std::ignore) = co_await asio::async_write(
-                    c.stream, http::make_chunk(asio::buffer(chunk)), use_tuple);
-            } else {
-                std::tie(ec, std::ignore) =
-                    co_await asio::async_write(c.stream, asio::buffer(chunk), use_tuple);
+                auto const [end, ec] =
+                    std::to_chars(size_line.data(), size_line.data() + 16, chunk.size(), 16);
+                framing = static_cast<std::size_t>(end - size_line.data());
+                size_line[framing++] = '\r';
+                size_line[framing++] = '\n';
             }
+            std::array<asio::const_buffer, 3> const frame{
+                asio::buffer(size_line.data(), framing), asio::buffer(chunk),
+                asio::buffer(crlf.data(), chunked ? crlf.size() : 0)};
+            c.stream.expires_after(st.cfg.request_timeout);
+            auto [ec, n] = co_await asio::async_write(c.stream, frame, use_tuple);
             failed = static_cast<bool>(ec);
         }
         if (failed || out.ended() || watch->peer_spoke) break;
@@ -238,8 +259,10 @@ asio::awaitable<void> write_stream(connection& c, response const& r, unsigned ve
     boost::system::error_code ignored;
     c.stream.socket().cancel(ignored); // the readability wait
     if (finished && chunked) {
+        constexpr std::string_view last_chunk = "0\r\n\r\n";
         c.stream.expires_after(st.cfg.request_timeout);
-        co_await asio::async_write(c.stream, http::make_chunk_last(), use_tuple);
+        co_await asio::async_write(c.stream, asio::buffer(last_chunk.data(), last_chunk.size()),
+                                   use_tuple);
     }
     out.close();
 }
