@@ -6,6 +6,7 @@
 
 #include "mirror/detail/resp.hpp"
 #include "mirror/detail/resp_connection.hpp"
+#include "support/anomaly_builder.hpp"
 #include "support/redis_server.hpp"
 #include "support/run_beside.hpp"
 
@@ -61,19 +62,7 @@ mirror::settings settings_for(test::redis_server const& server)
 
 core::anomaly spike(std::uint64_t id, double value)
 {
-    core::anomaly a;
-    a.id = id;
-    a.type = core::anomaly_type::spike;
-    a.severity = core::severity::critical;
-    a.sensor_id = "wtf-pipe-1";
-    a.parameter = "temperature";
-    a.unit = "°C";
-    a.value = value;
-    a.peak_value = value;
-    a.detected_at = t0 + std::chrono::seconds{id};
-    a.started_at = a.detected_at;
-    a.limits = core::band{5.0, 40.0};
-    return a;
+    return test::anomaly_builder{id}.value(value).at(t0 + std::chrono::seconds{id});
 }
 
 std::string json_of(core::anomaly const& a)

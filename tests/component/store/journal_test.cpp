@@ -4,6 +4,8 @@
 #include <wtf/store/history.hpp>
 #include <wtf/store/journal.hpp>
 
+#include "support/anomaly_builder.hpp"
+
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -158,26 +160,14 @@ struct rig {
 
 core::anomaly spike(std::uint64_t id, double value = 0.0)
 {
-    core::anomaly a;
-    a.id = id;
-    a.type = core::anomaly_type::spike;
-    a.sensor_id = "wtf-pipe-" + std::to_string(id % 4);
-    a.parameter = "temperature";
-    a.unit = "°C";
-    a.value = value != 0.0 ? value : 40.0 + static_cast<double>(id);
-    a.peak_value = a.value;
-    a.limits = core::band{10.0, 35.0};
-    a.detected_at = t0 + std::chrono::seconds{id};
-    a.started_at = a.detected_at;
-    return a;
+    return test::anomaly_builder{id}
+        .sensor("wtf-pipe-" + std::to_string(id % 4))
+        .value(value != 0.0 ? value : 40.0 + static_cast<double>(id))
+        .limits(core::band{10.0, 35.0})
+        .at(t0 + std::chrono::seconds{id});
 }
 
-core::anomaly closed(core::anomaly a)
-{
-    a.ended_at = a.detected_at + 5s;
-    a.duration_seconds = 5.0;
-    return a;
-}
+core::anomaly closed(core::anomaly a) { return test::anomaly_builder{a}.ended(a.detected_at + 5s); }
 
 store::summary summary_of(std::string text, std::size_t count = 1)
 {

@@ -1,6 +1,7 @@
 #include <wtf/store/history.hpp>
 #include <wtf/summarize/summarizer.hpp>
 
+#include "support/anomaly_builder.hpp"
 #include "support/llm_stand_in.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -25,19 +26,11 @@ core::timestamp const t0 = *core::parse_rfc3339("2025-05-28T00:01:00Z");
 core::anomaly spike(std::uint64_t id, std::string sensor, double value, int second,
                     core::severity sev = core::severity::critical)
 {
-    core::anomaly a;
-    a.id = id;
-    a.type = core::anomaly_type::spike;
-    a.severity = sev;
-    a.sensor_id = std::move(sensor);
-    a.parameter = "temperature";
-    a.unit = "°C";
-    a.value = value;
-    a.peak_value = value;
-    a.detected_at = t0 + std::chrono::seconds{second};
-    a.started_at = a.detected_at;
-    a.limits = core::band{5.0, 40.0};
-    return a;
+    return test::anomaly_builder{id}
+        .sensor(std::move(sensor))
+        .value(value)
+        .severity(sev)
+        .at(t0 + std::chrono::seconds{second});
 }
 
 std::vector<summarize::parameter_info> parameters()

@@ -1,5 +1,7 @@
 #include <wtf/store/history.hpp>
 
+#include "support/anomaly_builder.hpp"
+
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
@@ -15,13 +17,9 @@ namespace {
 
 core::anomaly spike(std::uint64_t id, std::string sensor = "wtf-pipe-1")
 {
-    core::anomaly a;
-    a.id = id;
-    a.type = core::anomaly_type::spike;
-    a.sensor_id = std::move(sensor);
-    a.parameter = "temperature";
-    a.value = 40.0 + static_cast<double>(id);
-    return a;
+    return test::anomaly_builder{id}
+        .sensor(std::move(sensor))
+        .value(40.0 + static_cast<double>(id));
 }
 
 std::vector<std::int64_t> ids(store::history const& h, store::anomaly_query const& q)
