@@ -5,6 +5,8 @@
 #include "api/detail/query.hpp"
 
 #include <wtf/core/json_writer.hpp>
+#include <wtf/core/number_text.hpp>
+#include <wtf/core/utf8.hpp>
 #include <wtf/core/version.hpp>
 #include <wtf/log/log.hpp>
 
@@ -12,7 +14,6 @@
 #include <boost/url/url_view.hpp>
 
 #include <array>
-#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <exception>
@@ -41,6 +42,7 @@ unsigned status_for(errc e) noexcept
     case errc::method_not_allowed: return 405;
     case errc::body_too_large: return 413;
     case errc::bad_timestamp:
+    case errc::time_out_of_range:
     case errc::invalid_reading:
     case errc::invalid_parameter:
     case errc::too_many_sensors: return 422;
@@ -69,16 +71,8 @@ bool authorized(settings const& s, request const& req, bool write) noexcept
     return matches_required || matches_ingest;
 }
 
-std::string one_decimal(double v)
-{
-    std::array<char, 32> buf{};
-    auto const [end, ec] =
-        std::to_chars(buf.data(), buf.data() + buf.size(), v, std::chars_format::fixed, 1);
-    return ec == std::errc{} ? std::string(buf.data(), end) : std::string{"0.0"};
-}
-
 // Logged targets come from the client: keep them short.
-std::string_view for_log(std::string_view text) noexcept { return text.substr(0, 200); }
+std::string_view for_log(std::string_view text) noexcept { return core::utf8_prefix(text, 200); }
 
 constexpr std::size_t route_count = 7;
 
@@ -339,7 +333,8 @@ response router::get_status(core::timestamp now)
             w.member("message", "Data flowing normally");
         } else {
             w.member("message", "No data received for " +
-                                    one_decimal(core::seconds_between(*last, now)) + " seconds");
+                                    core::decimal_text(core::seconds_between(*last, now), 1) +
+                                    " seconds");
         }
     }
     w.end_object();
