@@ -180,7 +180,8 @@ TEST_CASE("A long error text is cut between characters and stays valid UTF-8", "
     asio::io_context ioc;
     test::llm_stand_in server{ioc.get_executor()};
     server.set_mode(test::llm_mode::error_503);
-    server.set_error_message(std::string(199, 'x') + "\xC2\xB0C is too hot\nfor the model");
+    server.set_error_message(std::string(199, 'x') + "\xC2\xB0"
+                                                     "C is too hot\nfor the model");
     summarize::llm_client client{ioc.get_executor(), settings_for(server.base_url())};
 
     auto const e = error_of(ask(ioc, client));
