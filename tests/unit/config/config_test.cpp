@@ -99,11 +99,7 @@ wtf::detect::parameter_rules const& parameter(daemon_config const& c, std::strin
     return *found;
 }
 
-std::filesystem::path repository_root()
-{
-    // This file is tests/unit/config/config_test.cpp.
-    return std::filesystem::path(__FILE__).parent_path().parent_path().parent_path().parent_path();
-}
+std::filesystem::path repository_root() { return std::filesystem::path{WTF_REPOSITORY_ROOT}; }
 
 } // namespace
 
