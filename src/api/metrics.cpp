@@ -1,6 +1,7 @@
 #include <wtf/api/metrics.hpp>
 #include <wtf/api/router.hpp>
 
+#include <wtf/core/number_text.hpp>
 #include <wtf/core/version.hpp>
 
 #include <fcntl.h>
@@ -34,25 +35,10 @@ using core::severities;
 
 std::size_t index(auto e) noexcept { return static_cast<std::size_t>(e); }
 
-// Integers plain, other values in the shortest form that round-trips, never locale-dependent.
 // Fixed notation from 1e-4 on, as Prometheus' Go client prints bucket bounds (0.0005, not 5e-04).
 void append_number(std::string& out, double v)
 {
-    if (std::isnan(v)) {
-        out += "NaN";
-        return;
-    }
-    if (std::isinf(v)) {
-        out += v > 0 ? "+Inf" : "-Inf";
-        return;
-    }
-    double const magnitude = std::abs(v);
-    auto const format = magnitude == 0.0 || (magnitude >= 1e-4 && magnitude < 1e21)
-                            ? std::chars_format::fixed
-                            : std::chars_format::scientific;
-    std::array<char, 32> buf{};
-    auto const [end, ec] = std::to_chars(buf.data(), buf.data() + buf.size(), v, format);
-    out.append(buf.data(), end);
+    core::append_number(out, v, core::number_form::bare);
 }
 
 void append_number(std::string& out, std::uint64_t v)

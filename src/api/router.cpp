@@ -4,6 +4,7 @@
 #include "api/detail/query.hpp"
 
 #include <wtf/core/json_writer.hpp>
+#include <wtf/core/utf8.hpp>
 #include <wtf/log/log.hpp>
 
 #include <boost/url/parse.hpp>
@@ -36,7 +37,7 @@ bool authorized(settings const& s, request const& req, bool write) noexcept
 }
 
 // Logged targets come from the client: keep them short.
-std::string_view for_log(std::string_view text) noexcept { return text.substr(0, 200); }
+std::string_view for_log(std::string_view text) noexcept { return core::utf8_prefix(text, 200); }
 
 std::string_view verb_name(method m) noexcept
 {
@@ -112,6 +113,7 @@ unsigned status_for(errc e) noexcept
     case errc::method_not_allowed: return 405;
     case errc::body_too_large: return 413;
     case errc::bad_timestamp:
+    case errc::time_out_of_range:
     case errc::invalid_reading:
     case errc::invalid_parameter:
     case errc::too_many_sensors: return 422;

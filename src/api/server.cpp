@@ -4,6 +4,7 @@
 
 #include <wtf/core/periodic.hpp>
 #include <wtf/core/time.hpp>
+#include <wtf/core/utf8.hpp>
 #include <wtf/core/version.hpp>
 #include <wtf/log/log.hpp>
 
@@ -357,7 +358,8 @@ asio::awaitable<void> session(std::unique_ptr<connection> c)
         }
         if (log::enabled(log::level::debug)) {
             log::debug("api") << "request method=" << view(req.method_string())
-                              << " target=" << in.target.substr(0, 200) << " status=" << out.status;
+                              << " target=" << core::utf8_prefix(in.target, 200)
+                              << " status=" << out.status;
         }
 
         if (out.stream) {

@@ -3,6 +3,8 @@
 
 #include "config/detail/readers.hpp"
 
+#include <wtf/core/utf8.hpp>
+
 #include <charconv>
 #include <cstdlib>
 #include <utility>
@@ -37,10 +39,16 @@ class env_reader {
 public:
     env_reader(environment const& env, std::vector<error>& errors) : env_(&env), errors_(&errors) {}
 
-    std::optional<std::string> get(std::string_view name) const
+    // Refuses a value that is not UTF-8, as toml++ refuses such a file: the value would reach
+    // logs, /status and --check-config, whose output could then not be read back.
+    std::optional<std::string> get(std::string_view name)
     {
         auto value = *env_ ? (*env_)(name) : std::nullopt;
         if (value && value->empty()) return std::nullopt;
+        if (value && !core::is_valid_utf8(*value)) {
+            fail(name, "is not valid UTF-8");
+            return std::nullopt;
+        }
         return value;
     }
 

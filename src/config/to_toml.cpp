@@ -5,9 +5,10 @@
 
 #include "config/detail/rules.hpp"
 
+#include <wtf/core/utf8.hpp>
+
 #include <algorithm>
 #include <array>
-#include <cstdio>
 #include <utility>
 
 namespace wtf::config {
@@ -16,10 +17,15 @@ namespace {
 
 using detail::format_number;
 
+// A TOML basic string. Values are valid UTF-8 (the file and the environment are checked);
+// should one not be, its invalid bytes become U+FFFD rather than output parse() would refuse.
 std::string quote(std::string_view text)
 {
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string valid;
+    core::append_utf8(valid, text);
     std::string out = "\"";
-    for (char const c : text) {
+    for (char const c : valid) {
         switch (c) {
         case '"': out += "\\\""; break;
         case '\\': out += "\\\\"; break;
@@ -28,10 +34,10 @@ std::string quote(std::string_view text)
         case '\r': out += "\\r"; break;
         default:
             if (static_cast<unsigned char>(c) < 0x20 || c == '\x7f') {
-                std::array<char, 8> escaped{};
-                std::snprintf(escaped.data(), escaped.size(), "\\u%04x",
-                              static_cast<unsigned>(static_cast<unsigned char>(c)));
-                out += escaped.data();
+                auto const u = static_cast<unsigned char>(c);
+                out += "\\u00";
+                out += hex[u >> 4];
+                out += hex[u & 0xF];
             } else {
                 out += c;
             }

@@ -1,8 +1,8 @@
 #include <wtf/core/anomaly.hpp>
 #include <wtf/core/json_writer.hpp>
+#include <wtf/core/number_text.hpp>
 
 #include <cmath>
-#include <cstdio>
 
 namespace wtf::core {
 
@@ -37,14 +37,6 @@ std::string_view to_string(anomaly_change c) noexcept
 
 namespace {
 
-// "16.0": durations always show one decimal, as the seed's f"{d:.1f}s" did.
-void append_one_decimal(std::string& out, double v)
-{
-    char buf[32];
-    int const n = std::snprintf(buf, sizeof buf, "%.1f", v);
-    if (n > 0) out.append(buf, static_cast<std::size_t>(n));
-}
-
 void append_capitalised(std::string& out, std::string_view word)
 {
     if (word.empty()) return;
@@ -72,7 +64,8 @@ std::string message(anomaly const& a)
         out += ' ';
         out += kind.noun;
         out += " detected for ";
-        append_one_decimal(out, a.duration_seconds.value_or(0.0));
+        // "16.0": durations show one decimal, as the seed's f"{d:.1f}s" did.
+        append_decimal(out, a.duration_seconds.value_or(0.0), 1);
         out += 's';
         break;
     case wording::silence:

@@ -1,4 +1,5 @@
 #include <wtf/core/error.hpp>
+#include <wtf/core/time.hpp>
 
 #include <string>
 
@@ -27,6 +28,8 @@ public:
         case errc::method_not_allowed: return "method not allowed";
         case errc::not_ready: return "not ready";
         case errc::too_many_sensors: return "too many sensors";
+        case errc::time_out_of_range:
+            return "outside the supported time range " + std::string{core::time_range_text};
         }
         return "unknown wtf error";
     }

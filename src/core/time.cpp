@@ -1,6 +1,7 @@
 #include <wtf/core/error.hpp>
 #include <wtf/core/time.hpp>
 
+#include <algorithm>
 #include <array>
 
 namespace wtf::core {
@@ -36,7 +37,10 @@ void append_digits(std::string& out, long long v, int width)
 
 } // namespace
 
-timestamp now() noexcept { return floor<microseconds>(clock::now()); }
+timestamp now() noexcept
+{
+    return std::clamp(floor<microseconds>(clock::now()), earliest_time, latest_time);
+}
 
 boost::system::result<timestamp> parse_rfc3339(std::string_view s) noexcept
 {
@@ -85,11 +89,16 @@ boost::system::result<timestamp> parse_rfc3339(std::string_view s) noexcept
     if (pos != s.size()) return bad;
 
     auto t = sys_days{date} + hours{h} + minutes{mi} + seconds{sec} + microseconds{micros};
-    return timestamp{t - offset};
+    timestamp const utc{t - offset};
+    // "0000-01-01T00:30:00+01:00" is well-formed but lies before year 0.
+    if (!in_time_range(utc)) return make_error_code(errc::time_out_of_range);
+    return utc;
 }
 
-void append_rfc3339(std::string& out, timestamp t)
+void append_rfc3339(std::string& out, timestamp time)
 {
+    // floor<days> of a time near the limits of int64 would overflow.
+    auto const t = std::clamp(time, earliest_time, latest_time);
     auto const day_start = floor<days>(t);
     year_month_day const ymd{day_start};
     hh_mm_ss const hms{t - day_start};

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -51,10 +52,13 @@ struct sensor_state {
         if (!config.dropout_gap_auto) return config.dropout_gap;
         auto const median = cadence.median();
         if (!median) return std::nullopt;
-        auto const scaled =
-            std::chrono::duration<double, std::micro>(*median) * config.dropout_gap_multiple;
+        // Readings years apart times a large multiple exceed what microseconds hold; no gap
+        // needs to be longer than the valid time range, and the bound keeps `last + gap` in it.
+        double const scaled = static_cast<double>(median->count()) * config.dropout_gap_multiple;
+        double const longest = static_cast<double>(core::max_time_span.count());
+        if (!(scaled < longest)) return core::max_time_span;
         return std::max(std::chrono::microseconds{1},
-                        std::chrono::round<std::chrono::microseconds>(scaled));
+                        std::chrono::microseconds{std::llround(scaled)});
     }
 };
 
@@ -152,12 +156,12 @@ verdict detector::observe(core::reading const& r, event_sink& out)
     if (sensor.last_time && r.time <= *sensor.last_time) return verdict::stale;
 
     auto const gap = sensor.gap(d.config);
-    if (sensor.last_time && gap && r.time - *sensor.last_time > *gap)
+    if (sensor.last_time && gap && core::elapsed(*sensor.last_time, r.time) > *gap)
         for (auto& series : sensor.series)
             for (auto& rule : series.detectors) rule->interrupt();
     // The interval joins the cadence after this reading was judged by the gap before it.
     if (sensor.last_time && d.config.dropout_gap_auto)
-        sensor.cadence.add(r.time - *sensor.last_time);
+        sensor.cadence.add(core::elapsed(*sensor.last_time, r.time));
     sensor.last_time = r.time;
     ++sensor.readings;
 

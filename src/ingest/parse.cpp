@@ -1,6 +1,7 @@
 #include "ingest/detail/arena.hpp"
 
 #include <wtf/core/time.hpp>
+#include <wtf/core/utf8.hpp>
 #include <wtf/ingest/parse.hpp>
 
 #include <boost/json/array.hpp>
@@ -76,16 +77,8 @@ bool has_control_character(std::string_view s) noexcept
     return false;
 }
 
-// At most max_quoted_bytes of `s`, cut on a UTF-8 character boundary, "..." when cut.
-std::string excerpt(std::string_view s)
-{
-    if (s.size() <= max_quoted_bytes) return std::string{s};
-    std::size_t n = max_quoted_bytes;
-    while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
-    std::string out{s.substr(0, n)};
-    out += "...";
-    return out;
-}
+// At most max_quoted_bytes of `s`, cut between characters, "..." when cut.
+std::string excerpt(std::string_view s) { return core::excerpt(s, max_quoted_bytes); }
 
 std::string quoted(std::string_view s) { return '"' + excerpt(s) + '"'; }
 
@@ -170,6 +163,9 @@ std::optional<problem> read_item(json::value const& v, std::size_t index, std::s
         if (!ts->is_string()) return fail("field 'timestamp' must be an RFC 3339 time string");
         std::string_view const text = ts->get_string();
         auto const parsed = core::parse_rfc3339(text);
+        if (parsed.has_error() && parsed.error() == errc::time_out_of_range)
+            return fail("field 'timestamp' is outside the supported time range " +
+                        std::string{core::time_range_text} + ": " + quoted(text));
         if (!parsed) return fail("field 'timestamp' is not an RFC 3339 time: " + quoted(text));
         time = *parsed;
     }

@@ -1,8 +1,8 @@
 #include <wtf/core/json_writer.hpp>
+#include <wtf/core/number_text.hpp>
 #include <wtf/ingest/pipeline.hpp>
 #include <wtf/log/log.hpp>
 
-#include <cstdio>
 #include <string>
 
 namespace wtf::ingest {
@@ -89,10 +89,8 @@ void pipeline::on_anomaly(core::anomaly_change change, core::anomaly const& a)
     line += " id=" + std::to_string(a.id) + " sensor=" + a.sensor_id;
     if (!a.parameter.empty()) line += " parameter=" + a.parameter;
     if (change == core::anomaly_change::closed) {
-        char duration[32];
-        std::snprintf(duration, sizeof duration, " duration_s=%.1f",
-                      a.duration_seconds.value_or(0.0));
-        line += duration;
+        line += " duration_s=";
+        core::append_decimal(line, a.duration_seconds.value_or(0.0), 1);
         if (a.peak_value) {
             line += " peak=";
             core::append_json_number(line, *a.peak_value);

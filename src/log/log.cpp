@@ -1,4 +1,5 @@
 #include <wtf/core/time.hpp>
+#include <wtf/core/utf8.hpp>
 #include <wtf/log/log.hpp>
 
 #include <boost/core/null_deleter.hpp>
@@ -26,17 +27,37 @@ level threshold_ = level::info;
 bool initialised_ = false;
 
 // One record is one journald entry: a raw newline would split it (and the rest would be
-// logged at the default priority), so control characters are escaped.
+// logged at the default priority), so control characters are escaped; so are bytes that are not
+// UTF-8 (journald would store the message as a blob), and terminal escapes cannot get through.
 void append_escaped(bl::formatting_ostream& out, std::string_view text)
 {
-    for (char c : text) {
+    static constexpr char hex[] = "0123456789abcdef";
+    std::size_t run = 0; // start of the bytes not yet written
+    for (std::size_t i = 0; i < text.size();) {
+        auto const c = static_cast<unsigned char>(text[i]);
+        if (c >= 0x20 && c != 0x7f && c < 0x80) {
+            ++i;
+            continue;
+        }
+        if (c >= 0x80) {
+            if (auto const n = core::utf8_sequence_length(text.substr(i)); n != 0) {
+                i += n;
+                continue;
+            }
+        }
+        out << text.substr(run, i - run);
+        run = ++i;
         switch (c) {
         case '\n': out << "\\n"; break;
         case '\r': out << "\\r"; break;
         case '\t': out << "\\t"; break;
-        default: out << c;
+        default: {
+            char const escaped[] = {'\\', 'x', hex[c >> 4], hex[c & 0xF]};
+            out << std::string_view{escaped, sizeof escaped};
+        }
         }
     }
+    out << text.substr(run);
 }
 
 void format_journal(bl::record_view const& rec, bl::formatting_ostream& out)

@@ -69,7 +69,9 @@ std::string seed_timestamp(core::timestamp t)
         static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
         static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
         static_cast<int>(hms.seconds().count()), static_cast<long long>(hms.subseconds().count()));
-    return n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : std::string{};
+    // snprintf returns the length it wanted, which may exceed what it wrote.
+    return n > 0 ? std::string(buf, std::min(static_cast<std::size_t>(n), sizeof buf - 1))
+                 : std::string{};
 }
 
 struct redis_mirror::impl {

@@ -3,6 +3,7 @@
 #include "replay/detail/csv_lines.hpp"
 #include "replay/detail/csv_text.hpp"
 
+#include <wtf/core/error.hpp>
 #include <wtf/replay/csv_source.hpp>
 
 #include <algorithm>
@@ -240,6 +241,9 @@ private:
         }
         if (text.empty()) return column(plan_.time) + ": no time";
         auto const parsed = parse_time(text, options_.epoch);
+        if (parsed.has_error() && parsed.error() == errc::time_out_of_range)
+            return column(plan_.time) + ": time outside the supported range " +
+                   std::string{core::time_range_text} + ": " + quote(text);
         if (!parsed) return column(plan_.time) + ": not a time: " + quote(text);
         out = *parsed;
         if (text.size() <= last_time_text_.size()) {

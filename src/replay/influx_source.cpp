@@ -1,6 +1,7 @@
 #include <wtf/replay/influx_source.hpp>
 
 #include <wtf/core/periodic.hpp>
+#include <wtf/core/utf8.hpp>
 #include <wtf/core/version.hpp>
 
 #include "replay/detail/influx_chunk.hpp"
@@ -56,15 +57,6 @@ struct request_plan {
     std::string target; // "/query?db=...&q=...&chunked=true&chunk_size=N&epoch=u"
     std::string authorization;
 };
-
-std::string sanitised(std::string_view text)
-{
-    std::string out;
-    for (char const c : text.substr(0, max_error_text))
-        out += (static_cast<unsigned char>(c) < 0x20) ? ' ' : c;
-    if (text.size() > max_error_text) out += "...";
-    return out;
-}
 
 std::string ms_text(clock::duration d)
 {
@@ -135,11 +127,11 @@ std::string status_message(unsigned status, std::string_view header_error, std::
     auto const v = json::parse(body, ec);
     if (!ec && v.is_object()) {
         if (auto const* e = v.as_object().if_contains("error"); e && e->is_string())
-            return message + ": " + sanitised(e->get_string());
+            return message + ": " + core::excerpt(e->get_string(), max_error_text);
     }
-    if (!header_error.empty()) return message + ": " + sanitised(header_error);
+    if (!header_error.empty()) return message + ": " + core::excerpt(header_error, max_error_text);
     if (auto const text = body.substr(0, body.find('\n')); !text.empty())
-        return message + ": " + sanitised(text);
+        return message + ": " + core::excerpt(text, max_error_text);
     return message;
 }
 

@@ -133,8 +133,11 @@ boost::system::result<core::timestamp> parse_epoch(std::string_view s, epoch_uni
 boost::system::result<core::timestamp> parse_time(std::string_view text, epoch_unit unit) noexcept
 {
     // A date has its first '-' at index 4; a plain number has none.
-    if (text.size() >= 10 && text[4] == '-') return parse_date_time(text);
-    return parse_epoch(text, unit);
+    auto const t =
+        text.size() >= 10 && text[4] == '-' ? parse_date_time(text) : parse_epoch(text, unit);
+    // Twelve digits of epoch seconds reach the year 33658; a zone can push 0000-01-01 back.
+    if (t && !core::in_time_range(*t)) return make_error_code(errc::time_out_of_range);
+    return t;
 }
 
 } // namespace wtf::replay

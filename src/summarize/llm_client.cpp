@@ -2,6 +2,7 @@
 
 #include <wtf/core/periodic.hpp>
 #include <wtf/core/json_writer.hpp>
+#include <wtf/core/utf8.hpp>
 #include <wtf/core/version.hpp>
 
 #include <boost/asio/as_tuple.hpp>
@@ -96,16 +97,6 @@ std::string trim(std::string s)
     return first < last ? std::string(first, last) : std::string{};
 }
 
-// Server text in our messages: one line, bounded.
-std::string sanitised(std::string_view text)
-{
-    std::string out;
-    for (char const c : text.substr(0, max_error_text))
-        out += (static_cast<unsigned char>(c) < 0x20) ? ' ' : c;
-    if (text.size() > max_error_text) out += "...";
-    return out;
-}
-
 std::string read_key_file(std::string const& path)
 {
     std::ifstream in{path, std::ios::binary};
@@ -134,10 +125,12 @@ std::string status_message(unsigned status, std::string const& body)
     if (ec || !v.is_object()) return message;
     auto const* error = v.as_object().if_contains("error");
     if (!error) return message;
-    if (error->is_string()) return message + ": " + sanitised(error->get_string());
+    if (error->is_string())
+        return message + ": " + core::excerpt(error->get_string(), max_error_text);
     if (!error->is_object()) return message;
     auto const* text = error->as_object().if_contains("message");
-    if (text && text->is_string()) return message + ": " + sanitised(text->get_string());
+    if (text && text->is_string())
+        return message + ": " + core::excerpt(text->get_string(), max_error_text);
     return message;
 }
 

@@ -3,6 +3,7 @@
 #include "detail/text_scan.hpp"
 
 #include <wtf/core/json_writer.hpp>
+#include <wtf/core/number_text.hpp>
 
 #include <algorithm>
 #include <array>
@@ -39,25 +40,10 @@ std::string capitalised(std::string_view s)
 }
 
 // At most three decimals, trailing zeros dropped but one kept: 45.2, 16.0, 0.125.
-std::string value_text(double v)
-{
-    char buf[64];
-    int const n = std::snprintf(buf, sizeof buf, "%.3f", v);
-    std::string s{buf, n > 0 ? static_cast<std::size_t>(n) : 0};
-    if (auto const dot = s.find('.'); dot != std::string::npos) {
-        while (s.size() > dot + 2 && s.back() == '0') s.pop_back();
-    }
-    if (s == "-0.0") s = "0.0";
-    return s;
-}
+std::string value_text(double v) { return core::decimal_text(v, 3); }
 
 // Durations show one decimal, as the seed's f"{d:.1f}" did.
-std::string seconds_text(double v)
-{
-    char buf[64];
-    int const n = std::snprintf(buf, sizeof buf, "%.1f", v);
-    return {buf, n > 0 ? static_cast<std::size_t>(n) : 0};
-}
+std::string seconds_text(double v) { return core::decimal_text(v, 1); }
 
 // "45.2°C" but "0.8 bar": degree signs and percent attach, other units take a space.
 std::string with_unit(double v, std::string_view unit)
@@ -107,7 +93,8 @@ struct style {
         int const n = std::snprintf(
             buf, sizeof buf, "%02d:%02d:%02d", static_cast<int>(hms.hours().count()),
             static_cast<int>(hms.minutes().count()), static_cast<int>(hms.seconds().count()));
-        return {buf, n > 0 ? static_cast<std::size_t>(n) : 0};
+        // snprintf returns the length it wanted, which may exceed what it wrote.
+        return {buf, n > 0 ? std::min(static_cast<std::size_t>(n), sizeof buf - 1) : 0};
     }
 };
 

@@ -69,12 +69,27 @@ stop_wtfd() {
 }
 
 # http METHOD PATH [curl arguments...]: sets STATUS and BODY; response headers in $work/headers.
+# Every JSON body is checked to be text a JSON reader accepts (expect_json_text).
 http() {
     local method=$1 path=$2
     shift 2
     STATUS=$(curl -sS -X "$method" -o "$work/body" -D "$work/headers" -w '%{http_code}' \
         --max-time 5 "$@" "$base$path") || fail "curl $method $path failed"
     BODY=$(cat "$work/body")
+    expect_json_text "$method $path"
+}
+
+# expect_json_text WHAT: when the last response is JSON, its body must be valid UTF-8 and hold no
+# control byte outside tab, CR and LF, whatever wtfd was sent (issue 11: a summary once carried
+# raw stack bytes and a NUL). Runs on every response of the e2e suite, through http().
+expect_json_text() {
+    grep -qi '^content-type: *application/json' "$work/headers" || return 0
+    iconv -f UTF-8 -t UTF-8 "$work/body" >/dev/null 2>&1 \
+        || fail "$1: the JSON body is not valid UTF-8: $(od -An -c "$work/body" | head -n 8)"
+    local controls
+    controls=$(LC_ALL=C tr -d '\11\12\15\40-\377' <"$work/body" | wc -c)
+    [ "$controls" -eq 0 ] \
+        || fail "$1: the JSON body holds $controls control bytes: $(od -An -c "$work/body" | head -n 8)"
 }
 
 # post_json PATH JSON [curl arguments...]

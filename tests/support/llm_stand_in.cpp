@@ -61,6 +61,7 @@ struct detail::llm_stand_in_state {
     bool failed_once = false;
     std::string content = default_content;
     std::string raw_body;
+    std::string error_message = "Loading model";
     std::string key;
     std::string log_path;
     std::chrono::milliseconds delay{2'000};
@@ -206,7 +207,7 @@ answer respond(state& st, http::request<http::string_body> const& req,
         break;
     case llm_mode::error_503:
         return {http::status::service_unavailable,
-                error_body(503, "Loading model", "unavailable_error")};
+                error_body(503, st.error_message, "unavailable_error")};
     case llm_mode::malformed:
         return {http::status::ok,
                 st.raw_body.empty() ? std::string{R"({"choices": [})"} : st.raw_body};
@@ -363,6 +364,7 @@ void llm_stand_in::set_mode(llm_mode m)
 void llm_stand_in::set_content(std::string text) { state_->content = std::move(text); }
 void llm_stand_in::set_delay(std::chrono::milliseconds d) { state_->delay = d; }
 void llm_stand_in::set_raw_body(std::string body) { state_->raw_body = std::move(body); }
+void llm_stand_in::set_error_message(std::string text) { state_->error_message = std::move(text); }
 void llm_stand_in::set_key(std::string key) { state_->key = std::move(key); }
 void llm_stand_in::set_idle_timeout(std::chrono::milliseconds d) { state_->idle_timeout = d; }
 void llm_stand_in::set_log(std::string path) { state_->log_path = std::move(path); }

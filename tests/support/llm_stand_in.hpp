@@ -27,7 +27,7 @@ enum class llm_mode {
     normal,       // 200, content = set_content()
     think,        // 200, "<think>...</think>" followed by the content
     fail_once,    // the first request: 500 {"error":{"code":500,...}}; then normal
-    error_503,    // always 503 "Loading model"
+    error_503,    // always 503 "Loading model" (or set_error_message())
     malformed,    // 200 with set_raw_body() or `{"choices": [}`
     slow,         // normal after set_delay()
     wrong_number, // 200, content names a number not in any batch ("99.9")
@@ -66,6 +66,7 @@ public:
     void set_content(std::string text);
     void set_delay(std::chrono::milliseconds d);        // slow mode
     void set_raw_body(std::string body);                // malformed mode; empty: `{"choices": [}`
+    void set_error_message(std::string text);           // error_503 mode; "Loading model"
     void set_key(std::string key);                      // non-empty: other keys get 401
     void set_idle_timeout(std::chrono::milliseconds d); // 5 s, like llama.cpp
     void set_log(std::string path);                     // appends one JSON line per request

@@ -18,6 +18,7 @@ enum class errc {
     method_not_allowed, // route exists, verb does not
     not_ready,          // the daemon is starting or stopping
     too_many_sensors,   // detect.max_sensors reached
+    time_out_of_range,  // a time outside 0000-01-01..9999-12-31 (core::time_range_text)
 };
 
 boost::system::error_category const& error_category() noexcept;

@@ -10,10 +10,11 @@
 
 namespace wtf::core {
 
-// Shortest text that round-trips, with ".0" kept on integral values (45.2, 16.0, 1e+20).
-// Non-finite values print as null: JSON has no NaN.
+// core::append_number's json form: shortest text that round-trips, with ".0" kept on integral
+// values (45.2, 16.0, 1e+300). Non-finite values print as null: JSON has no NaN.
 void append_json_number(std::string& out, double v);
-// Quoted and escaped (control characters as \u00XX; UTF-8 passes through).
+// Quoted and escaped: control characters as \u00XX, valid UTF-8 as it is, each byte that is
+// not part of valid UTF-8 as \ufffd, so the document is valid UTF-8 whatever `s` holds.
 void append_json_string(std::string& out, std::string_view s);
 
 // Writes objects and arrays with commas placed for you:

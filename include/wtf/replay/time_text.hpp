@@ -21,7 +21,9 @@ namespace wtf::replay {
 // At most 12 integer digits of seconds and 15 of milliseconds are accepted.
 enum class epoch_unit { automatic, seconds, milliseconds };
 
-// Fails with errc::bad_timestamp; never throws. Fractions beyond microseconds are truncated.
+// Fails with errc::bad_timestamp, or errc::time_out_of_range for a time outside
+// core::time_range_text (epoch seconds of 12 digits, say); never throws. Fractions beyond
+// microseconds are truncated.
 // Cheap enough to run once per CSV row (no allocation, one pass).
 boost::system::result<core::timestamp> parse_time(std::string_view text,
                                                   epoch_unit unit = epoch_unit::automatic) noexcept;

@@ -2,11 +2,11 @@
 #include "api/detail/health_json.hpp"
 
 #include <wtf/core/json_writer.hpp>
+#include <wtf/core/number_text.hpp>
 #include <wtf/core/version.hpp>
 
 #include <algorithm>
 #include <array>
-#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <string>
@@ -18,14 +18,6 @@ namespace {
 
 constexpr auto healthy_within = std::chrono::seconds{60};
 constexpr auto status_max_age = std::chrono::seconds{1};
-
-std::string one_decimal(double v)
-{
-    std::array<char, 32> buf{};
-    auto const [end, ec] =
-        std::to_chars(buf.data(), buf.data() + buf.size(), v, std::chars_format::fixed, 1);
-    return ec == std::errc{} ? std::string(buf.data(), end) : std::string{"0.0"};
-}
 
 } // namespace
 
@@ -62,7 +54,8 @@ response get_status(context& ctx)
             w.member("message", "Data flowing normally");
         } else {
             w.member("message", "No data received for " +
-                                    one_decimal(core::seconds_between(*last, now)) + " seconds");
+                                    core::decimal_text(core::seconds_between(*last, now), 1) +
+                                    " seconds");
         }
     }
     w.end_object();

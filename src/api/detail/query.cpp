@@ -1,6 +1,7 @@
 #include "api/detail/query.hpp"
 
 #include <wtf/core/anomaly.hpp>
+#include <wtf/core/utf8.hpp>
 
 #include <boost/url/param.hpp>
 
@@ -18,8 +19,9 @@ constexpr std::size_t max_echoed_name = 64;
 std::string quoted_name(std::string_view name)
 {
     std::string out{"query parameter '"};
-    out += name.substr(0, max_echoed_name);
-    if (name.size() > max_echoed_name) out += "...";
+    // Percent-decoding gives any bytes ("%FF"): the echo is cut between characters and made
+    // valid UTF-8, or the 422 would not be valid JSON text.
+    out += core::excerpt(name, max_echoed_name);
     out += '\'';
     return out;
 }

@@ -64,11 +64,11 @@ void replayer::on_reading(core::reading const& r)
 {
     if (!detector_) {
         detector_.emplace(settings_, r.time);
-        next_tick_ = r.time + tick_every;
+        next_tick_ = core::add_saturated(r.time, tick_every);
     }
     if (r.time >= next_tick_) {
         detector_->advance(r.time, *this);
-        next_tick_ = r.time + tick_every;
+        next_tick_ = core::add_saturated(r.time, tick_every);
     }
     if (detector_->observe(r, *this) == detect::verdict::stale) {
         if (counts_.stale++ == 0)

@@ -1,5 +1,7 @@
 #include "config/detail/rules.hpp"
 
+#include <wtf/core/number_text.hpp>
+
 #include <arpa/inet.h>
 
 #include <algorithm>
@@ -196,22 +198,16 @@ std::string_view to_string(log::level l)
 
 std::string format_number(double value)
 {
-    if (std::isnan(value)) return "nan";
-    if (std::isinf(value)) return value < 0 ? "-inf" : "inf";
-    // Fixed notation keeps exponents out; DBL_MAX needs 309 digits.
-    std::array<char, 400> buffer{};
-    auto const [end, ec] = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value,
-                                         std::chars_format::fixed);
-    std::string out(buffer.data(), ec == std::errc{} ? end : buffer.data());
-    if (out.find('.') == std::string::npos) out += ".0";
+    std::string out;
+    core::append_number(out, value, core::number_form::toml);
     return out;
 }
 
 std::string format_bound(double value)
 {
-    std::array<char, 64> buffer{};
-    auto const [end, ec] = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
-    return ec == std::errc{} ? std::string(buffer.data(), end) : format_number(value);
+    std::string out;
+    core::append_number(out, value, core::number_form::bare);
+    return out;
 }
 
 } // namespace wtf::config::detail

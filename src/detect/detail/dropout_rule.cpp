@@ -31,13 +31,13 @@ public:
     void advance(core::timestamp now, std::string_view sensor_id, silence_limit gap,
                  episode_reporter& report) override
     {
-        if (open_ || !gap || !silent_since_ || now - *silent_since_ <= *gap) return;
+        if (open_ || !gap || !silent_since_ || core::elapsed(*silent_since_, now) <= *gap) return;
         core::anomaly a;
         a.type = core::anomaly_type::dropout;
         a.severity = core::kind_of(a.type).default_severity;
         a.sensor_id = sensor_id;
         a.started_at = *silent_since_;
-        a.detected_at = *silent_since_ + *gap;
+        a.detected_at = core::add_saturated(*silent_since_, *gap);
         a.duration_seconds = core::seconds_between(a.started_at, a.detected_at);
         a.never_seen = never_seen_;
         open_ = std::move(a);

@@ -93,7 +93,7 @@ public:
         } else if (excess(value, band) > excess(pending_peak_, band)) {
             pending_peak_ = value;
         }
-        auto const lasted = t - *outside_since_;
+        auto const lasted = core::elapsed(*outside_since_, t);
         if (lasted > ctx.config.drift_duration) {
             open_ = make_anomaly(core::anomaly_type::drift, ctx, band, t, value);
             open_->peak_value = pending_peak_;

@@ -169,6 +169,10 @@ asio::awaitable<outcome> resp_connection::read(reply& out, duration timeout)
             close();
             co_return outcome{resp_errc::protocol_error,
                               "protocol error from " + peer_ + ": " + reader_.error()};
+        case reader::result::too_large:
+            close();
+            co_return outcome{resp_errc::reply_too_large,
+                              "reply from " + peer_ + " refused: " + reader_.error()};
         case reader::result::incomplete: break;
         }
         if (timeout > duration::zero())

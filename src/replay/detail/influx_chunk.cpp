@@ -1,6 +1,8 @@
 #include "replay/detail/influx_chunk.hpp"
 
+#include <wtf/core/error.hpp>
 #include <wtf/core/time.hpp>
+#include <wtf/core/utf8.hpp>
 
 #include <boost/json/serialize.hpp>
 
@@ -23,25 +25,14 @@ constexpr std::size_t max_error_text = 300;
 constexpr std::size_t max_value_text = 60;
 
 // Server text in our messages: one line, bounded.
-std::string sanitised(std::string_view text)
+std::string failure(std::string_view text)
 {
-    std::string out;
-    for (char const c : text.substr(0, max_error_text))
-        out += (static_cast<unsigned char>(c) < 0x20) ? ' ' : c;
-    if (text.size() > max_error_text) out += "...";
-    return out;
+    return "influx: " + core::excerpt(text, max_error_text);
 }
-
-std::string failure(std::string_view text) { return "influx: " + sanitised(text); }
 
 std::string value_text(json::value const& v)
 {
-    auto text = json::serialize(v);
-    if (text.size() > max_value_text) {
-        text.resize(max_value_text);
-        text += "...";
-    }
-    return text;
+    return core::excerpt(json::serialize(v), max_value_text);
 }
 
 // A JSON number as a double; nullopt for null, strings, booleans and the rest.
@@ -56,19 +47,22 @@ std::optional<double> number_of(json::value const& v) noexcept
 }
 
 // epoch=u gives integer microseconds; RFC 3339 text is accepted too, should a proxy drop epoch.
-std::optional<core::timestamp> time_of(json::value const& v) noexcept
+// Fails with errc::bad_timestamp, or errc::time_out_of_range outside core::time_range_text.
+boost::system::result<core::timestamp> time_of(json::value const& v) noexcept
 {
     using us = std::chrono::microseconds;
+    auto const in_range = [](core::timestamp t) -> boost::system::result<core::timestamp> {
+        if (!core::in_time_range(t)) return make_error_code(errc::time_out_of_range);
+        return t;
+    };
     switch (v.kind()) {
-    case json::kind::int64: return core::timestamp{us{v.get_int64()}};
+    case json::kind::int64: return in_range(core::timestamp{us{v.get_int64()}});
     case json::kind::uint64:
         if (v.get_uint64() > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
-            return std::nullopt;
-        return core::timestamp{us{static_cast<std::int64_t>(v.get_uint64())}};
-    case json::kind::string:
-        if (auto t = core::parse_rfc3339(v.get_string())) return *t;
-        return std::nullopt;
-    default: return std::nullopt;
+            return make_error_code(errc::time_out_of_range);
+        return in_range(core::timestamp{us{static_cast<std::int64_t>(v.get_uint64())}});
+    case json::kind::string: return core::parse_rfc3339(v.get_string());
+    default: return make_error_code(errc::bad_timestamp);
     }
 }
 
@@ -226,6 +220,12 @@ std::optional<std::string> influx_decoder::decode_series(json::object const& ser
         }
         auto const& time_value = time_column_ < row->size() ? (*row)[time_column_] : null_value;
         auto const time = time_of(time_value);
+        if (time.has_error() && time.error() == errc::time_out_of_range) {
+            problem(sink, "series " + series_key_ + ": time " + value_text(time_value) +
+                              " is outside the supported range " +
+                              std::string{core::time_range_text});
+            continue;
+        }
         if (!time) {
             problem(sink, "series " + series_key_ + ": bad time: " + value_text(time_value));
             continue;

@@ -1,5 +1,7 @@
 #include "store/detail/journal_codec.hpp"
 
+#include <wtf/core/error.hpp>
+#include <wtf/core/number_text.hpp>
 #include <wtf/core/time.hpp>
 
 #include <boost/json/parse.hpp>
@@ -45,6 +47,9 @@ void append_mark_line(std::string& out, core::timestamp last_reading)
 
 namespace {
 
+constexpr double max_duration_seconds =
+    core::seconds_between(core::earliest_time, core::latest_time);
+
 bool wrong(std::string& why, std::string_view key, std::string_view expected)
 {
     why = "field '";
@@ -73,6 +78,8 @@ bool read(json::object const& o, std::string_view key, std::optional<core::times
     if (!v || v->is_null()) return true;
     if (!v->is_string()) return wrong(why, key, "an RFC 3339 time");
     auto const t = core::parse_rfc3339(std::string_view{v->get_string()});
+    if (t.has_error() && t.error() == errc::time_out_of_range)
+        return wrong(why, key, "a time from " + std::string{core::time_range_text});
     if (!t) return wrong(why, key, "an RFC 3339 time");
     out = *t;
     return true;
@@ -180,6 +187,13 @@ std::optional<core::anomaly> decode_anomaly(json::value const& v, std::string& w
         !read(o, "never_seen", never_seen, why) ||
         !read(o, "closed_at_restart", closed_at_restart, why))
         return std::nullopt;
+    // No episode lasts longer than the valid time range; anything else is a corrupt line, and
+    // would otherwise reach messages and arithmetic as an absurd number.
+    if (duration && !(*duration >= 0.0 && *duration <= max_duration_seconds)) {
+        wrong(why, "duration_seconds",
+              "a number of seconds from 0 to " + core::decimal_text(max_duration_seconds, 0));
+        return std::nullopt;
+    }
 
     core::anomaly a;
     a.id = *id;

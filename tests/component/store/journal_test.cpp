@@ -320,6 +320,38 @@ TEST_CASE("a torn last line and corrupt lines are skipped and the rest loads",
     CHECK(state.last_reading == t0 + 5min);
 }
 
+TEST_CASE("a tampered duration of 1e30 is skipped and absurd values restore safely",
+          "[component][journal]")
+{
+    // Issue 11: building the message of an anomaly with duration_seconds 1e30 over-read the
+    // stack at start-up.
+    rig r;
+    fs::create_directories(r.settings.state_dir);
+    auto absurd = spike(1, 1e300);
+    auto tampered = closed(spike(2));
+    tampered.duration_seconds = 5.0;
+    auto tampered_json = json_of(tampered);
+    auto const at = tampered_json.find(R"("duration_seconds":5.0)");
+    REQUIRE(at != std::string::npos);
+    tampered_json.replace(at, 22, R"("duration_seconds":1e30)");
+    {
+        std::ofstream out{r.file(), std::ios::binary};
+        out << R"({"journal":"wtfd","version":1,"created_at":"2025-05-28T00:00:00Z"})" << '\n';
+        out << R"({"change":"opened","anomaly":)" << json_of(absurd) << "}\n";
+        out << R"({"change":"opened","anomaly":)" << json_of(spike(2)) << "}\n";
+        out << R"({"change":"closed","anomaly":)" << tampered_json << "}\n";
+    }
+    auto const state = r.restart();
+    CHECK(state.skipped == 1);
+    REQUIRE(ids(state.anomalies) == std::vector<std::uint64_t>{1, 2});
+    CHECK(state.anomalies[0].value == 1e300);
+    auto const served = stored(*r.history);
+    CHECK(served.at(1).find(R"("value":1e+300,)") != std::string::npos);
+    CHECK(served.at(1).find(R"("message":"Temperature spike detected: 1e+300")") !=
+          std::string::npos);
+    CHECK(served.at(2).find("1e30") == std::string::npos);
+}
+
 TEST_CASE("a restore keeps the newest anomalies and summaries and the highest id of all",
           "[component][journal]")
 {

@@ -3,6 +3,7 @@
 #include "support/llm_stand_in.hpp"
 #include "support/temp_dir.hpp"
 
+#include <wtf/core/utf8.hpp>
 #include <wtf/summarize/llm_client.hpp>
 
 #include <boost/asio/bind_cancellation_slot.hpp>
@@ -171,6 +172,21 @@ TEST_CASE("A 503 twice is an http_status error with the server's message", "[com
     CHECK(e.http_status == 503);
     CHECK(e.message == "HTTP 503: Loading model");
     CHECK(server.requests().size() == 2);
+}
+
+TEST_CASE("A long error text is cut between characters and stays valid UTF-8", "[component]")
+{
+    // Issue 11: the text was cut at 200 bytes inside a character and shown in /status.
+    asio::io_context ioc;
+    test::llm_stand_in server{ioc.get_executor()};
+    server.set_mode(test::llm_mode::error_503);
+    server.set_error_message(std::string(199, 'x') + "\xC2\xB0"
+                                                     "C is too hot\nfor the model");
+    summarize::llm_client client{ioc.get_executor(), settings_for(server.base_url())};
+
+    auto const e = error_of(ask(ioc, client));
+    CHECK(e.message == "HTTP 503: " + std::string(199, 'x') + "...");
+    CHECK(core::is_valid_utf8(e.message));
 }
 
 TEST_CASE("A 4xx is not retried and the key never shows in the error", "[component]")

@@ -1,5 +1,6 @@
 #include <wtf/api/router.hpp>
 #include <wtf/core/time.hpp>
+#include <wtf/core/utf8.hpp>
 #include <wtf/core/version.hpp>
 #include <wtf/detect/detector.hpp>
 #include <wtf/ingest/pipeline.hpp>
@@ -144,6 +145,20 @@ TEST_CASE("GET /anomalies refuses each bad query parameter by name", "[unit][api
     auto const twice = f.get("/anomalies?limit=1&limit=2");
     CHECK(twice.status == 422);
     CHECK(detail_of(twice) == "query parameter 'limit' is given more than once");
+}
+
+TEST_CASE("a query key that decodes to bytes that are not UTF-8 is echoed as valid UTF-8",
+          "[unit][api]")
+{
+    // Issue 11: the 422 for ?%FF=1 held the raw byte 0xFF, which no JSON reader accepts.
+    fixture f;
+    auto const r = f.get("/anomalies?%FF=1");
+    CHECK(r.status == 422);
+    REQUIRE(r.body);
+    CHECK(wtf::core::is_valid_utf8(*r.body));
+    CHECK(detail_of(r) == "query parameter '\xEF\xBF\xBD' is not supported");
+    auto const cut = f.get("/anomalies?" + std::string(63, 'k') + "%C2%B0=1");
+    CHECK(detail_of(cut) == "query parameter '" + std::string(63, 'k') + "...' is not supported");
 }
 
 TEST_CASE("GET /anomalies returns the newest 100 by default and up to the capacity", "[unit][api]")

@@ -99,11 +99,7 @@ wtf::detect::parameter_rules const& parameter(daemon_config const& c, std::strin
     return *found;
 }
 
-std::filesystem::path repository_root()
-{
-    // This file is tests/unit/config/config_test.cpp.
-    return std::filesystem::path(__FILE__).parent_path().parent_path().parent_path().parent_path();
-}
+std::filesystem::path repository_root() { return std::filesystem::path{WTF_REPOSITORY_ROOT}; }
 
 } // namespace
 
@@ -704,6 +700,19 @@ TEST_CASE("A bad environment value is an error naming the variable", "[unit]")
     }
     auto const e = only_error("", environment_of({{"TEMPERATURE", "3"}}));
     CHECK(to_string(e) == "environment: TEMPERATURE: must be a number between 0 and 2");
+}
+
+TEST_CASE("An environment value that is not UTF-8 is an error naming the variable", "[unit]")
+{
+    // Issue 11: --check-config printed such a value, and its own parser refused the output.
+    for (std::string const name : {"REDIS_HOST", "MODEL_NAME", "WTFD_STATE_DIR", "TEMPERATURE"}) {
+        INFO(name);
+        auto const e = only_error("", environment_of({{name, "caf\xE9"}}));
+        CHECK(to_string(e) == "environment: " + name + ": is not valid UTF-8");
+    }
+    auto const c = parsed("", environment_of({{"MODEL_NAME", "caf\xC3\xA9"}}));
+    CHECK(c.llm.model == "caf\xC3\xA9");
+    CHECK(parsed(wtf::config::to_toml(c)).llm.model == "caf\xC3\xA9");
 }
 
 TEST_CASE("Environment errors are reported after the file's errors", "[unit]")

@@ -63,3 +63,21 @@ TEST_CASE("a dropout has no parameter or value", "[unit]")
     CHECK(v.at("message").as_string() == "Sensor dropout detected");
     CHECK_FALSE(v.at("active").as_bool());
 }
+
+TEST_CASE("an absurd duration or value is written in full and in few bytes", "[unit]")
+{
+    // Issue 11: snprintf("%.1f") of 1e30 wanted 33 bytes of a 32-byte buffer, and the length it
+    // wanted was copied: the message read past the buffer into the stack.
+    auto a = drift();
+    a.duration_seconds = 1e30;
+    CHECK(core::message(a) == "Pressure drift detected for 1.0e+30s");
+    a.type = core::anomaly_type::spike;
+    a.value = 1e300;
+    CHECK(core::message(a) == "Pressure spike detected: 1e+300");
+
+    std::string text;
+    core::append_json(text, a);
+    auto const v = boost::json::parse(text).as_object();
+    CHECK(v.at("value").as_double() == 1e300);
+    CHECK(v.at("duration_seconds").as_double() == 1e30);
+}

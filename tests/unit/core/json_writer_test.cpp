@@ -1,4 +1,5 @@
 #include <wtf/core/json_writer.hpp>
+#include <wtf/core/utf8.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -40,6 +41,15 @@ TEST_CASE("strings are escaped and UTF-8 passes through", "[unit]")
     std::string s;
     append_json_string(s, "a\"b\\c\nd\x01 °C");
     CHECK(s == "\"a\\\"b\\\\c\\nd\\u0001 °C\"");
+}
+
+TEST_CASE("bytes that are not UTF-8 become \\ufffd, so the document stays valid", "[unit]")
+{
+    std::string s;
+    // Issue 11: the percent-decoded key of GET /anomalies?%FF=1 was echoed as a raw 0xFF.
+    append_json_string(s, "query parameter '\xFF' \xE2\x82 \xC0\xAF \xE2\x82\xAC");
+    CHECK(s == "\"query parameter '\\ufffd' \\ufffd\\ufffd \\ufffd\\ufffd \xE2\x82\xAC\"");
+    CHECK(wtf::core::is_valid_utf8(s));
 }
 
 TEST_CASE("the writer places commas between members and elements", "[unit]")

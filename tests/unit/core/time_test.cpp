@@ -1,3 +1,4 @@
+#include <wtf/core/error.hpp>
 #include <wtf/core/time.hpp>
 
 #include <catch2/catch.hpp>
@@ -32,4 +33,45 @@ TEST_CASE("times before 1970 and far ahead format correctly", "[unit]")
     CHECK(format_rfc3339(*parse_rfc3339("1969-12-31T23:59:59Z")) == "1969-12-31T23:59:59Z");
     CHECK(format_rfc3339(*parse_rfc3339("2199-01-01T00:00:00.000001Z")) ==
           "2199-01-01T00:00:00.000001Z");
+}
+
+TEST_CASE("the valid range is every time RFC 3339's four-digit years can write", "[unit]")
+{
+    CHECK(format_rfc3339(earliest_time) == "0000-01-01T00:00:00Z");
+    CHECK(format_rfc3339(latest_time) == "9999-12-31T23:59:59.999999Z");
+    CHECK(*parse_rfc3339("0000-01-01T00:00:00Z") == earliest_time);
+    CHECK(*parse_rfc3339("9999-12-31T23:59:59.999999Z") == latest_time);
+    CHECK(in_time_range(earliest_time));
+    CHECK_FALSE(in_time_range(earliest_time - std::chrono::microseconds{1}));
+    CHECK_FALSE(in_time_range(latest_time + std::chrono::microseconds{1}));
+}
+
+TEST_CASE("a zone offset that moves a time out of the range is refused", "[unit]")
+{
+    auto const early = parse_rfc3339("0000-01-01T00:30:00+01:00");
+    REQUIRE(early.has_error());
+    CHECK(early.error() == wtf::errc::time_out_of_range);
+    auto const late = parse_rfc3339("9999-12-31T23:30:00-01:00");
+    REQUIRE(late.has_error());
+    CHECK(late.error() == wtf::errc::time_out_of_range);
+    CHECK(late.error().message().find("0000-01-01T00:00:00Z to 9999-12-31") != std::string::npos);
+}
+
+TEST_CASE("times at the limits of the representation format as the nearest valid time", "[unit]")
+{
+    // Issue 11: floor<days> of these overflowed (UBSan) when formatting an InfluxDB time.
+    CHECK(format_rfc3339(timestamp::min()) == "0000-01-01T00:00:00Z");
+    CHECK(format_rfc3339(timestamp::max()) == "9999-12-31T23:59:59.999999Z");
+}
+
+TEST_CASE("differences and sums of time points saturate instead of overflowing", "[unit]")
+{
+    using std::chrono::microseconds;
+    CHECK(elapsed(timestamp::min(), timestamp::max()) == microseconds::max());
+    CHECK(elapsed(timestamp::max(), timestamp::min()) == microseconds::min());
+    CHECK(elapsed(earliest_time, latest_time) == max_time_span);
+    CHECK(add_saturated(timestamp::max(), microseconds{1}) == timestamp::max());
+    CHECK(add_saturated(timestamp::min(), microseconds{-1}) == timestamp::min());
+    CHECK(add_saturated(latest_time, max_time_span) > latest_time);
+    CHECK(seconds_between(timestamp::min(), timestamp::max()) > 9e12);
 }

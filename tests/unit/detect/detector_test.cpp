@@ -329,6 +329,46 @@ TEST_CASE("auto gaps: no dropout before a sensor's cadence is known", "[unit]")
     CHECK(out.of(core::anomaly_change::opened).size() == 1);
 }
 
+TEST_CASE("auto gaps of readings years apart times a large multiple stay within the time range",
+          "[unit]")
+{
+    // Issue 11: 2000 years times 1000 is beyond int64 microseconds; rounding it to microseconds
+    // overflowed (UBSan), and without UBSan the gap became 1 us and every sensor dropped out.
+    auto s = test_settings();
+    s.dropout_gap_auto = true;
+    s.dropout_gap_multiple = 1000.0;
+    detect::detector d{s, core::earliest_time};
+    recorder out;
+    auto const year = [](int y) {
+        return core::timestamp{std::chrono::sys_days{std::chrono::year{y} / 1 / 1}};
+    };
+    for (int y : {1, 2001, 4001, 6001}) {
+        core::measurement const m{"flow", 55.0};
+        d.observe(core::reading{"archive", year(y), std::span{&m, 1}}, out);
+    }
+    std::optional<std::chrono::microseconds> gap;
+    d.for_each_sensor([&](detect::sensor_info const& info) { gap = info.dropout_gap; });
+    CHECK(gap == core::max_time_span);
+    d.advance(core::latest_time, out);
+    CHECK(out.events.empty());
+}
+
+TEST_CASE("readings at the two ends of the time range make one dropout of the whole range",
+          "[unit]")
+{
+    // Issue 11: the detector took r.time - last_time of such readings.
+    detect::detector d{test_settings(), core::earliest_time};
+    recorder out;
+    core::measurement const m{"flow", 55.0};
+    d.observe(core::reading{"wtf-pipe-1", core::earliest_time, std::span{&m, 1}}, out);
+    d.observe(core::reading{"wtf-pipe-1", core::latest_time, std::span{&m, 1}}, out);
+    auto const closed = out.of(core::anomaly_change::closed);
+    REQUIRE(closed.size() == 1);
+    CHECK(closed[0].anomaly.detected_at == core::earliest_time + 1s);
+    CHECK(closed[0].anomaly.duration_seconds.value() ==
+          Approx(core::seconds_between(core::earliest_time, core::latest_time)));
+}
+
 TEST_CASE("an expected sensor that never reports is a dropout from start-up", "[unit]")
 {
     auto s = test_settings();

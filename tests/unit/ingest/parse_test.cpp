@@ -347,6 +347,14 @@ TEST_CASE("A long bad timestamp is quoted only in part", "[unit]")
                         "...\"");
 }
 
+TEST_CASE("A timestamp outside the valid time range is refused, naming the range", "[unit]")
+{
+    require_invalid(
+        R"({"sensor_id": "a", "timestamp": "0000-01-01T00:00:00+00:01", "flow": 1})",
+        "item 0: field 'timestamp' is outside the supported time range 0000-01-01T00:00:00Z to "
+        R"(9999-12-31T23:59:59.999999Z: "0000-01-01T00:00:00+00:01")");
+}
+
 TEST_CASE("A timestamp that is not a string is refused", "[unit]")
 {
     require_invalid(R"({"sensor_id": "a", "timestamp": 1748390483, "flow": 1})",
@@ -376,6 +384,15 @@ TEST_CASE("A number too large for a double is refused as not finite", "[unit]")
 {
     require_invalid(R"({"sensor_id": "a", "flow": 1e999})",
                     "item 0: field 'flow' must be a finite number");
+}
+
+TEST_CASE("A physically absurd but finite value is a reading like any other", "[unit]")
+{
+    // The detector judges it (a spike); the README says why it is not refused here.
+    batch b;
+    REQUIRE_FALSE(parse_readings(R"({"sensor_id":"a","temperature":1e300})", false, now, {}, b));
+    REQUIRE(b.readings().size() == 1);
+    CHECK(b.readings()[0].values[0].value == 1e300);
 }
 
 TEST_CASE("A reading without parameter values is refused", "[unit]")

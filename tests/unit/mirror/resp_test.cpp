@@ -168,3 +168,93 @@ TEST_CASE("a reused reply object holds only the newest reply", "[unit][mirror]")
     CHECK(out.elements[0].text == "z");
     CHECK(out.elements[0].elements.empty());
 }
+
+TEST_CASE("an array header announcing more elements than the limit is refused before parsing",
+          "[unit][mirror]")
+{
+    // Issue 11: hiredis 0.14 callocs the element pointers as soon as it reads the header, here
+    // 16 GiB (ASan aborts on the allocation).
+    reader r;
+    reply out;
+    r.feed("+OK\r\n*2147483647\r\n");
+    REQUIRE(r.next(out) == reader::result::reply); // the reply before it is still delivered
+    CHECK(out.text == "OK");
+    CHECK(r.next(out) == reader::result::too_large);
+    CHECK(r.error() == "a reply of 2147483647 elements, more than 1024");
+    r.feed("+OK\r\n");
+    CHECK(r.next(out) == reader::result::too_large);
+}
+
+TEST_CASE("nested arrays count toward one reply's element limit", "[unit][mirror]")
+{
+    reader r{reply_limits{.max_elements = 4, .max_bytes = 1024}};
+    reply out;
+    r.feed("*2\r\n*1\r\n:1\r\n*1\r\n:2\r\n"); // 4 elements: accepted
+    REQUIRE(r.next(out) == reader::result::reply);
+    r.feed("*2\r\n*2\r\n:1\r\n:2\r\n*1\r\n"); // the fifth element is refused
+    CHECK(r.next(out) == reader::result::too_large);
+}
+
+TEST_CASE("a reply longer than the byte limit is refused, announced or streamed", "[unit][mirror]")
+{
+    reply_limits const limits{.max_elements = 1024, .max_bytes = 64};
+    {
+        reader r{limits};
+        reply out;
+        r.feed("$100\r\n");
+        CHECK(r.next(out) == reader::result::too_large);
+        CHECK(r.error() == "a string of 100 bytes, more than 64");
+    }
+    {
+        // A status line without its end, fed a byte at a time, never grows past the limit.
+        reader r{limits};
+        reply out;
+        r.feed("+");
+        for (int i = 0; i < 100; ++i) r.feed("x");
+        CHECK(r.next(out) == reader::result::too_large);
+        CHECK(r.error() == "a reply of more than 64 bytes");
+    }
+    {
+        reader r{limits};
+        reply out;
+        // Nine short elements, 67 bytes in all.
+        r.feed("*9\r\n");
+        for (int i = 0; i < 9; ++i) r.feed("$1\r\na\r\n");
+        CHECK(r.next(out) == reader::result::too_large);
+    }
+}
+
+TEST_CASE("lengths that are negative, signed or absurdly long are refused", "[unit][mirror]")
+{
+    for (std::string_view const bytes :
+         {"*-2\r\n"sv, "$+5\r\nhello\r\n"sv, "$99999999999999999999\r\n"sv, "*\r\n"sv}) {
+        INFO(bytes);
+        reader r;
+        reply out;
+        r.feed(bytes);
+        auto const result = r.next(out);
+        CHECK((result == reader::result::protocol_error || result == reader::result::too_large));
+    }
+}
+
+TEST_CASE("replies within the limits pass whatever the split", "[unit][mirror]")
+{
+    std::string bytes = "*3\r\n$7\r\nmessage\r\n$11\r\nsensor-data\r\n$1000\r\n";
+    bytes += std::string(1000, 'x') + "\r\n";
+    auto const replies = read_bytewise(bytes + ":1\r\n*-1\r\n$-1\r\n");
+    REQUIRE(replies.size() == 4);
+    CHECK(replies[0].elements[2].text.size() == 1000);
+    CHECK(replies[1].integer == 1);
+    CHECK(replies[2].type == reply_type::nil);
+    CHECK(replies[3].type == reply_type::nil);
+}
+
+TEST_CASE("an error reply's text is bounded and valid UTF-8", "[unit][mirror]")
+{
+    reader r;
+    reply out;
+    r.feed("-ERR " + std::string(300, 'x') + "\xFF\r\n");
+    REQUIRE(r.next(out) == reader::result::reply);
+    CHECK(out.is_error());
+    CHECK(out.text == "ERR " + std::string(196, 'x') + "...");
+}

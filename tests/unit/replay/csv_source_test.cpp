@@ -647,6 +647,19 @@ TEST_CASE("Bad or missing times and sensors are problems", "[unit][replay]")
                               "6: column 'sensor_id': not UTF-8 text: '\\xff\\xfe'"});
 }
 
+TEST_CASE("Times beyond the valid range are problems naming the range", "[unit][replay]")
+{
+    auto const problems =
+        problems_of(std::string{generator_header} + "999999999999999,a,1,2,3\n"
+                                                    "0000-01-01T00:00:00+01:00,a,1,2,3\n"
+                                                    "9999-12-31T23:59:59Z,a,1,2,3\n");
+    CHECK(problems ==
+          strings{"2: column 'timestamp': time outside the supported range 0000-01-01T00:00:00Z "
+                  "to 9999-12-31T23:59:59.999999Z: '999999999999999'",
+                  "3: column 'timestamp': time outside the supported range 0000-01-01T00:00:00Z "
+                  "to 9999-12-31T23:59:59.999999Z: '0000-01-01T00:00:00+01:00'"});
+}
+
 TEST_CASE("Binary garbage in a row is a problem with its bytes escaped", "[unit][replay]")
 {
     using namespace std::string_literals;

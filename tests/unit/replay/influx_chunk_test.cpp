@@ -216,6 +216,29 @@ TEST_CASE("A row with no numeric value or a bad time is a problem and is skipped
     CHECK(s.rejected == 3);
 }
 
+TEST_CASE("A time outside the valid range is a problem naming the range and is skipped",
+          "[unit][replay]")
+{
+    // Issue 11: -9223372036854775808 us reached append_rfc3339, whose day arithmetic overflowed.
+    recorder sink;
+    auto d = decoder();
+    std::string const body =
+        R"({"results":[{"statement_id":0,"series":[{"name":"m","tags":{"sensor_id":"s1"},)"
+        R"("columns":["time","v"],"values":[)"
+        R"([-9223372036854775808,1],[9223372036854775807,2],[18446744073709551615,3],)"
+        R"([253402300800000000,4],[-62167219200000001,5],[1700000003000000,6]]}]}]})"
+        "\n";
+    REQUIRE(feed(d, body, sink) == std::nullopt);
+    REQUIRE(sink.readings.size() == 1);
+    CHECK(sink.readings[0].time_us() == 1700000003000000);
+    REQUIRE(sink.problems.size() == 5);
+    CHECK(sink.problems[0].message ==
+          "series m,sensor_id=s1: time -9223372036854775808 is outside the supported range "
+          "0000-01-01T00:00:00Z to 9999-12-31T23:59:59.999999Z");
+    for (auto const& p : sink.problems)
+        CHECK(p.message.find("outside the supported range") != std::string::npos);
+}
+
 TEST_CASE("An error object fails with InfluxDB's text", "[unit][replay]")
 {
     recorder sink;

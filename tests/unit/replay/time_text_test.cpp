@@ -137,7 +137,24 @@ TEST_CASE("Epoch numbers too large for microseconds are refused, not wrapped", "
     require_refused("1234567890123", epoch_unit::seconds);         // 13 digits of seconds
     require_refused("1234567890123456", epoch_unit::milliseconds); // 16 digits of milliseconds
     require_refused("9999999999999999");
-    CHECK(parse_time("999999999999999.999").value().time_since_epoch() == 999999999999999999us);
-    CHECK(parse_time("999999999999.999999", epoch_unit::seconds).value().time_since_epoch() ==
-          999999999999999999us);
+}
+
+TEST_CASE("Epoch numbers beyond the year 9999 are refused as out of range", "[unit][replay]")
+{
+    // Twelve digits of seconds or fifteen of milliseconds reach the year 33658, which fits in
+    // microseconds but not in the valid time range (core::time_range_text).
+    for (std::string_view text : {"999999999999999.999", "253402300800000"}) {
+        INFO(text);
+        auto const t = parse_time(text);
+        REQUIRE_FALSE(t.has_value());
+        CHECK(t.error() == wtf::make_error_code(wtf::errc::time_out_of_range));
+    }
+    auto const seconds = parse_time("999999999999.999999", epoch_unit::seconds);
+    REQUIRE_FALSE(seconds.has_value());
+    CHECK(seconds.error() == wtf::make_error_code(wtf::errc::time_out_of_range));
+    CHECK(read("253402300799.999999", epoch_unit::seconds) == "9999-12-31T23:59:59.999999Z");
+    CHECK(read("253402300799999") == "9999-12-31T23:59:59.999Z");
+    CHECK(read("0000-01-01 00:00:00") == "0000-01-01T00:00:00Z");
+    CHECK(parse_time("0000-01-01 00:00:00+00:01").error() ==
+          wtf::make_error_code(wtf::errc::time_out_of_range));
 }

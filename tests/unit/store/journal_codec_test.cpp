@@ -168,6 +168,44 @@ TEST_CASE("an anomaly with a wrong-typed field is refused, naming the field", "[
     refused("limits", boost::json::parse(R"({"low":1})"));
 }
 
+TEST_CASE("a duration no episode can have is refused, naming the field", "[unit][journal]")
+{
+    // Issue 11: a journal line with duration_seconds 1e30 over-read the stack at start-up when
+    // the anomaly's message was built.
+    auto const json = json_of(every_field());
+    for (double const d : {1e30, -1.0, 4e11}) {
+        INFO(d);
+        std::string why;
+        CHECK_FALSE(store::anomaly_from_json(edited(json, "duration_seconds", d), why));
+        CHECK(why.find("'duration_seconds'") != std::string::npos);
+    }
+    std::string why;
+    CHECK(store::anomaly_from_json(edited(json, "duration_seconds", 3e11), why));
+}
+
+TEST_CASE("a time outside the valid range is refused, naming the field and the range",
+          "[unit][journal]")
+{
+    auto const json = json_of(every_field());
+    std::string why;
+    CHECK_FALSE(store::anomaly_from_json(
+        edited(json, "started_at", boost::json::value("0000-01-01T00:00:00+00:01")), why));
+    CHECK(why == "field 'started_at' is not a time from 0000-01-01T00:00:00Z to "
+                 "9999-12-31T23:59:59.999999Z");
+}
+
+TEST_CASE("an absurd value reads back and formats safely", "[unit][journal]")
+{
+    auto a = every_field();
+    a.value = 1e300;
+    a.peak_value = -1e300;
+    std::string why;
+    auto const back = store::anomaly_from_json(json_of(a), why);
+    REQUIRE(back);
+    CHECK(back->value == 1e300);
+    CHECK(core::message(*back) == "Ph drift detected for 90.1s");
+}
+
 TEST_CASE("text that is not JSON is refused without throwing", "[unit][journal]")
 {
     std::string why;

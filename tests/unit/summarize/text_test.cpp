@@ -348,6 +348,22 @@ TEST_CASE("an empty batch says nothing was detected", "[unit]")
           "No anomalies were detected between 2025-05-28T00:01:00Z and 2025-05-28T00:02:00Z.");
 }
 
+TEST_CASE("a physically absurd value is described in a few readable bytes", "[unit]")
+{
+    // Issue 11: "%.3f" of 1e300 is 305 bytes; value_text() copied that many from a 64-byte
+    // buffer, and the summary served by GET /summary carried about 250 bytes of the stack.
+    auto absurd = temperature_spike();
+    absurd.value = 1e300;
+    absurd.peak_value = 1e300;
+    batch b{at("2025-05-28T00:01:00Z"), at("2025-05-28T00:02:00Z"), {absurd}, 0};
+    auto const s = summarize::deterministic_summary(b);
+    CHECK(s ==
+          "During the period from 2025-05-28T00:01:00Z to 2025-05-28T00:02:00Z, sensor wtf-pipe-1 "
+          "reported one anomaly. A temperature spike of 1.0e+300\xC2\xB0"
+          "C was detected at 2025-05-28T00:01:23Z.");
+    for (char const c : s) CHECK(static_cast<unsigned char>(c) >= 0x20);
+}
+
 // ---- check_grounding ---------------------------------------------------------------------------
 
 TEST_CASE("the deterministic summary of any batch is grounded", "[unit]")
