@@ -1,4 +1,5 @@
 #include <wtf/core/time.hpp>
+#include <wtf/core/utf8.hpp>
 #include <wtf/log/log.hpp>
 
 #include <boost/core/null_deleter.hpp>
@@ -25,18 +26,11 @@ namespace bl = boost::log;
 level threshold_ = level::info;
 bool initialised_ = false;
 
-// One record is one journald entry: a raw newline would split it (and the rest would be
-// logged at the default priority), so control characters are escaped.
 void append_escaped(bl::formatting_ostream& out, std::string_view text)
 {
-    for (char c : text) {
-        switch (c) {
-        case '\n': out << "\\n"; break;
-        case '\r': out << "\\r"; break;
-        case '\t': out << "\\t"; break;
-        default: out << c;
-        }
-    }
+    std::string escaped;
+    log::append_escaped(escaped, text);
+    out << escaped;
 }
 
 void format_journal(bl::record_view const& rec, bl::formatting_ostream& out)
@@ -56,6 +50,31 @@ void format_human(bl::record_view const& rec, bl::formatting_ostream& out)
 }
 
 } // namespace
+
+void append_escaped(std::string& out, std::string_view text)
+{
+    static constexpr char hex[] = "0123456789abcdef";
+    for (std::size_t i = 0; i < text.size();) {
+        auto const c = core::decode_utf8(text, i);
+        if (c.code_point == '\n' || c.code_point == '\r' || c.code_point == '\t') {
+            out += c.code_point == '\n' ? "\\n" : c.code_point == '\r' ? "\\r" : "\\t";
+            ++i;
+        } else if (c.length == 0 || core::unprintable(c.code_point)) {
+            // An invalid byte, or each byte of an unprintable character.
+            auto const n = c.length == 0 ? std::size_t{1} : c.length;
+            for (std::size_t k = 0; k < n; ++k) {
+                auto const b = static_cast<unsigned char>(text[i + k]);
+                out += "\\x";
+                out += hex[b >> 4];
+                out += hex[b & 0xF];
+            }
+            i += n;
+        } else {
+            out.append(text.substr(i, c.length));
+            i += c.length;
+        }
+    }
+}
 
 void init(level l)
 {
