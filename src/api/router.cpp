@@ -334,7 +334,7 @@ response router::get_status(core::timestamp now)
         auto const age = now - *last;
         bool const healthy = age < healthy_within;
         w.member("healthy", healthy);
-        w.member("last_received", *last);
+        w.member("last_received", core::format_isoformat(*last));
         if (healthy) {
             w.member("message", "Data flowing normally");
         } else {
@@ -393,6 +393,7 @@ response router::get_status(core::timestamp now)
     w.member("accepted", accepted);
     w.member("stale", stats.stale);
     w.member("rejected", stats.rejected_batches);
+    w.member("ignored_fields", stats.ignored_fields);
     w.key("by_source");
     w.begin_object();
     for (core::source s : sources) {
@@ -462,11 +463,11 @@ response router::post_readings(request const& req, core::timestamp now, ingest::
     ingest::parse_limits limits;
     limits.max_readings = settings_.max_readings_per_request;
     if (auto problem = ingest::parse_readings(req.body, detail::is_ndjson(req.content_type), now,
-                                              limits, scratch)) {
+                                              svc_.pipeline.parse_rules(limits), scratch)) {
         svc_.pipeline.count_rejected_batch(problem->code);
         return error_response(status_for(problem->code), problem->detail);
     }
-    auto result = svc_.pipeline.ingest(scratch.readings(), core::source::http, now);
+    auto result = svc_.pipeline.ingest(scratch, core::source::http, now);
     scratch.clear();
     if (auto const* problem = std::get_if<ingest::problem>(&result)) {
         return error_response(status_for(problem->code), problem->detail);
@@ -477,6 +478,7 @@ response router::post_readings(request const& req, core::timestamp now, ingest::
     w.begin_object();
     w.member("accepted", static_cast<std::uint64_t>(counts.accepted));
     w.member("stale", static_cast<std::uint64_t>(counts.stale));
+    w.member("ignored_fields", static_cast<std::uint64_t>(counts.ignored_fields));
     w.end_object();
     return ok(share(std::move(out)));
 }

@@ -27,6 +27,11 @@ boost::system::result<timestamp> parse_rfc3339(std::string_view text) noexcept;
 void append_rfc3339(std::string& out, timestamp t);
 std::string format_rfc3339(timestamp t);
 
+// "2025-05-28T00:01:23.456789+00:00": Python's datetime.isoformat() of an aware UTC time, as the
+// seed system wrote last_data_received (and as Python before 3.11 reads it back); always six
+// fraction digits.
+std::string format_isoformat(timestamp t);
+
 // Seconds between two time points, as shown in anomalies and status.
 inline double seconds_between(timestamp from, timestamp to) noexcept
 {

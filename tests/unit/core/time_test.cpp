@@ -33,3 +33,14 @@ TEST_CASE("times before 1970 and far ahead format correctly", "[unit]")
     CHECK(format_rfc3339(*parse_rfc3339("2199-01-01T00:00:00.000001Z")) ==
           "2199-01-01T00:00:00.000001Z");
 }
+
+TEST_CASE("the seed's isoformat has microseconds and +00:00 always", "[unit]")
+{
+    using wtf::core::format_isoformat;
+    CHECK(format_isoformat(wtf::core::parse_rfc3339("2025-05-28T00:01:23.456789Z").value()) ==
+          "2025-05-28T00:01:23.456789+00:00");
+    CHECK(format_isoformat(wtf::core::parse_rfc3339("2025-05-28T00:01:23Z").value()) ==
+          "2025-05-28T00:01:23.000000+00:00");
+    CHECK(format_isoformat(wtf::core::parse_rfc3339("2025-05-28T02:01:23.5+02:00").value()) ==
+          "2025-05-28T00:01:23.500000+00:00");
+}
