@@ -31,6 +31,10 @@ public:
     // A new period, from the next wait on (a reload); the wait under way keeps its deadline.
     void set_period(std::chrono::steady_clock::duration period) noexcept { period_ = period; }
 
+    // The next tick comes a whole period from now (after a step that overran its period, when
+    // catching up at once would give the next step too little to do).
+    void restart() noexcept { deadline_ = std::chrono::steady_clock::now(); }
+
 private:
     boost::asio::steady_timer timer_;
     std::chrono::steady_clock::duration period_;
