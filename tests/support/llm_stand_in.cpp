@@ -21,6 +21,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <algorithm>
 #include <ctime>
 #include <fstream>
 #include <list>
@@ -211,8 +212,10 @@ std::string props_body(std::size_t n_ctx)
 completion limited(state const& st, json::object const& body, completion c)
 {
     std::size_t limit = st.n_predict;
-    if (auto const* m = body.if_contains("max_tokens"); m && m->is_number()) {
-        auto const requested = m->to_number<std::uint64_t>();
+    if (auto const* m = body.if_contains("max_tokens"); m && (m->is_int64() || m->is_uint64())) {
+        auto const requested =
+            m->is_uint64() ? m->get_uint64()
+                           : static_cast<std::uint64_t>(std::max<std::int64_t>(m->get_int64(), 0));
         if (limit == 0 || requested < limit) limit = static_cast<std::size_t>(requested);
     }
     c.completion_tokens = llm_stand_in::count_tokens(c.content);

@@ -1,6 +1,8 @@
 // word_batch() against the LLM stand-in over loopback: the answer corpus end to end, and what
 // the server says about its context, the prompt it read and where it cut the answer.
 
+#include <wtf/summarize/deterministic.hpp>
+#include <wtf/summarize/prompt.hpp>
 #include <wtf/summarize/wording.hpp>
 
 #include "support/corpus_batch.hpp"

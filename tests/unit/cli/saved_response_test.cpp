@@ -100,7 +100,7 @@ Sensor )"
     auto const text = cli::detail::response_document(w, one_spike(), {});
     CHECK_THAT(text, Catch::Contains(R"("response":)" + w.reply->raw));
     auto const doc = boost::json::parse(text);
-    CHECK(doc.at("choices").at(0).at("message").at("content") == w.text);
+    CHECK(doc.at("choices").at(0).at("message").at("content").as_string() == w.text);
     CHECK(doc.at("model") == "m");
     auto const& mark = doc.at("wtfd");
     CHECK(mark.at("source") == "llm");
