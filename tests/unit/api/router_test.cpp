@@ -107,7 +107,7 @@ TEST_CASE("a posted spike shows up in GET /anomalies with the seed's fields", "[
     fixture f;
     auto const posted = f.post(spike_reading);
     REQUIRE(posted.status == 200);
-    CHECK(parsed(posted) == json::parse(R"({"accepted": 1, "stale": 0})"));
+    CHECK(parsed(posted) == json::parse(R"({"accepted": 1, "stale": 0, "ignored_fields": 0})"));
 
     auto const r = f.get("/anomalies?limit=10");
     REQUIRE(r.status == 200);
@@ -266,7 +266,7 @@ TEST_CASE("GET /status before any reading is unhealthy with the seed's message",
         "version": ")" + std::string{core::version()} +
                                       R"(",
         "uptime_seconds": 12.3,
-        "readings": {"accepted": 0, "stale": 0, "rejected": 0,
+        "readings": {"accepted": 0, "stale": 0, "rejected": 0, "ignored_fields": 0,
                      "by_source": {"generator": 0, "http": 0, "redis": 0, "replay": 0}},
         "anomalies": {"active": 0, "total": 0, "stored": 0},
         "sensors": {}
@@ -334,7 +334,8 @@ TEST_CASE("GET /status after a POST is healthy and counts the reading", "[unit][
     CHECK(stream.at("healthy") == true);
     CHECK(stream.at("last_received") == "2025-05-28T00:00:02.000000+00:00");
     CHECK(stream.at("message") == "Data flowing normally");
-    CHECK(status.at("readings") == json::parse(R"({"accepted": 1, "stale": 1, "rejected": 0,
+    CHECK(status.at("readings") ==
+          json::parse(R"({"accepted": 1, "stale": 1, "rejected": 0, "ignored_fields": 0,
         "by_source": {"generator": 0, "http": 1, "redis": 0, "replay": 0}})"));
     CHECK(status.at("anomalies") == json::parse(R"({"active": 1, "total": 1, "stored": 1})"));
     CHECK(status.at("sensors") == json::parse(R"({"wtf-pipe-1":
@@ -366,14 +367,28 @@ TEST_CASE("POST /readings accepts an array and NDJSON", "[unit][api]")
         f.post(R"([{"timestamp": "2025-05-28T00:00:01Z", "sensor_id": "a", "flow": 50.0},
                                   {"timestamp": "2025-05-28T00:00:01Z", "sensor_id": "b", "flow": 50.0}])");
     CHECK(array.status == 200);
-    CHECK(parsed(array) == json::parse(R"({"accepted": 2, "stale": 0})"));
+    CHECK(parsed(array) == json::parse(R"({"accepted": 2, "stale": 0, "ignored_fields": 0})"));
 
     auto const ndjson =
         f.post("{\"timestamp\": \"2025-05-28T00:00:02Z\", \"sensor_id\": \"a\", \"flow\": 50.0}\n"
                "{\"timestamp\": \"2025-05-28T00:00:02Z\", \"sensor_id\": \"b\", \"flow\": 50.0}\n",
                "Application/X-NDJSON; charset=utf-8");
     CHECK(ndjson.status == 200);
-    CHECK(parsed(ndjson) == json::parse(R"({"accepted": 2, "stale": 0})"));
+    CHECK(parsed(ndjson) == json::parse(R"({"accepted": 2, "stale": 0, "ignored_fields": 0})"));
+}
+
+TEST_CASE("POST /readings ignores and counts fields that are not numbers", "[unit][api]")
+{
+    fixture f;
+    auto const r = f.post(R"({"timestamp": "2025-05-28T00:00:01Z", "sensor_id": "a", "flow": 50.0,
+                               "status": "ok", "site": {"line": 2}})");
+    CHECK(r.status == 200);
+    CHECK(parsed(r) == json::parse(R"({"accepted": 1, "stale": 0, "ignored_fields": 2})"));
+    auto const refused = f.post(R"({"sensor_id": "a", "flow": "fast", "status": "ok"})");
+    CHECK(refused.status == 422);
+    CHECK(detail_of(refused) == "item 0: field 'flow' must be a finite number");
+    auto const status = parsed(f.send(api::method::get, "/status", f.t0 + 3s));
+    CHECK(status.at("readings").at("ignored_fields") == 2);
 }
 
 TEST_CASE("POST /readings with a malformed body is 400", "[unit][api]")

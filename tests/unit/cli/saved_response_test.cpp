@@ -94,8 +94,7 @@ TEST_CASE("an answer used after its reasoning was stripped is saved with both ma
     w.text = "Sensor wtf-pipe-1 reported a temperature spike of 45.2 °C.";
     w.stripped = "<think>Let me see.</think>";
     w.reply = summarize::chat_reply{};
-    w.reply->raw = R"({"choices":[{"message":{"content":"<think>Let me see.</think>
-Sensor )"
+    w.reply->raw = R"({"choices":[{"message":{"content":"<think>Let me see.</think>\nSensor )"
                    R"(wtf-pipe-1 reported a temperature spike of 45.2 °C."}}],"model":"m"})";
     auto const text = cli::detail::response_document(w, one_spike(), {});
     CHECK_THAT(text, Catch::Contains(R"("response":)" + w.reply->raw));
