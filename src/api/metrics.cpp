@@ -253,6 +253,10 @@ void append_metrics(std::string& out, scrape const& s)
     for (auto const& [why, name] : reasons) {
         x.sample("wtfd_rejected_total", {{"reason", name}}, stats.rejected_by_reason[index(why)]);
     }
+    x.family("wtfd_reading_fields_ignored_total", "counter",
+             "Fields of accepted readings that were not numbers and not configured parameters "
+             "(labels such as \"status\": \"ok\"), ignored.");
+    x.sample("wtfd_reading_fields_ignored_total", {}, stats.ignored_fields);
 
     if (auto const* m = s.counters) {
         x.family("wtfd_anomalies_total", "counter",

@@ -46,7 +46,8 @@ constexpr std::string_view usage_text =
 
 Runs the daemon's detector over recorded readings in the data's own time and reports what it
 found: rows read and rejected, sensors, parameters, time span, anomalies by kind, and a summary
-worded by the LLM only when every number in it is in the anomalies (else wtfd's own summary).
+worded by the LLM only when it is readable, true to the anomalies and names the critical ones
+(else wtfd's own summary, with the reason).
 
   --config FILE           thresholds, [llm] and [summary] from FILE (default: embedded defaults)
   --anomalies FILE        write the anomalies as JSON Lines, one per episode ("-": stdout,
@@ -343,9 +344,20 @@ int analyze(std::span<std::string_view const> args)
     auto w = run_to_completion(ioc, summarize::word_batch(batch, params, cfg.llm, client));
     if (batch.anomalies.empty()) w.fallback_reason = "no anomalies to describe";
     r.summary = w.text;
-    r.summary_source = w.from_llm() ? "worded by the LLM, model " + w.model +
-                                          ", every number checked against the anomalies"
-                                    : "wtfd's deterministic summary: " + w.fallback_reason;
+    r.summary_source =
+        w.from_llm() ? "worded by the LLM, model " + w.model + ", checked against the anomalies"
+                     : "wtfd's deterministic summary: " + w.fallback_reason;
+    if (w.reply)
+        r.summary_notes.push_back(
+            "The LLM's answer was checked: " + std::string{summarize::answer_checks()} + ".");
+    if (!w.stripped.empty())
+        r.summary_notes.push_back(
+            "Stripped from the answer before the checks: " + std::to_string(w.stripped.size()) +
+            " bytes of reasoning (kept in the saved response).");
+    if (w.reply && w.anomalies_sent < batch.anomalies.size())
+        r.summary_notes.push_back("The LLM was shown the " + std::to_string(w.anomalies_sent) +
+                                  " most severe of " + std::to_string(batch.anomalies.size()) +
+                                  " anomalies, to fit its context.");
     if (o.out_dir &&
         !save_summary(*o.out_dir, w, batch, client ? client->endpoint() : std::string{}, r))
         ok = false;

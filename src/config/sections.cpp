@@ -162,6 +162,19 @@ void read_llm(table_reader& t, summarize::llm_settings& s)
     t.integer("max_tokens", s.max_tokens, {1, 1'000'000});
     t.integer("max_response_bytes", s.max_response_bytes, {1024, 64 * mib});
     t.integer("max_prompt_bytes", s.max_prompt_bytes, {1024, 16 * mib});
+    auto const* context = t.find("context_tokens");
+    if (context && context->is_string()) {
+        if (context->value<std::string_view>() == "auto")
+            s.context_tokens = 0;
+        else
+            t.fail("context_tokens", R"(must be a number of tokens (256 to 10000000) or "auto")");
+    } else if (context) {
+        t.integer("context_tokens", s.context_tokens, {256, 10'000'000});
+    }
+    // 0: derived from the context; else at least room for the instructions.
+    t.integer("max_prompt_tokens", s.max_prompt_tokens, {0, 10'000'000});
+    if (s.max_prompt_tokens != 0 && s.max_prompt_tokens < 256)
+        t.fail("max_prompt_tokens", "must be 0 (derived from context_tokens) or at least 256");
 }
 
 void read_redis(table_reader& t, mirror::settings& s)

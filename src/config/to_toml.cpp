@@ -170,6 +170,11 @@ void write_summarize(writer& w, summarize::settings const& s, summarize::llm_set
     w.integer("max_tokens", l.max_tokens);
     w.integer("max_response_bytes", l.max_response_bytes);
     w.integer("max_prompt_bytes", l.max_prompt_bytes);
+    if (l.context_tokens == 0)
+        w.line("context_tokens", quote("auto"));
+    else
+        w.integer("context_tokens", l.context_tokens);
+    w.integer("max_prompt_tokens", l.max_prompt_tokens);
 }
 
 void write_redis(writer& w, mirror::settings const& s)

@@ -133,4 +133,30 @@ std::string format_rfc3339(timestamp t)
     return out;
 }
 
+std::string format_isoformat(timestamp time)
+{
+    // As in append_rfc3339: floor<days> of a time near the limits of int64 would overflow.
+    auto const t = std::clamp(time, earliest_time, latest_time);
+    auto const day_start = floor<days>(t);
+    year_month_day const ymd{day_start};
+    hh_mm_ss const hms{t - day_start};
+    std::string out;
+    out.reserve(32);
+    append_digits(out, static_cast<int>(ymd.year()), 4);
+    out += '-';
+    append_digits(out, static_cast<unsigned>(ymd.month()), 2);
+    out += '-';
+    append_digits(out, static_cast<unsigned>(ymd.day()), 2);
+    out += 'T';
+    append_digits(out, hms.hours().count(), 2);
+    out += ':';
+    append_digits(out, hms.minutes().count(), 2);
+    out += ':';
+    append_digits(out, hms.seconds().count(), 2);
+    out += '.';
+    append_digits(out, hms.subseconds().count(), 6);
+    out += "+00:00";
+    return out;
+}
+
 } // namespace wtf::core

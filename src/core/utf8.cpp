@@ -6,43 +6,44 @@ namespace {
 
 constexpr std::string_view replacement = "\xEF\xBF\xBD"; // U+FFFD
 
-bool in(unsigned char c, unsigned char low, unsigned char high) noexcept
-{
-    return c >= low && c <= high;
-}
-
-bool continuation(unsigned char c) noexcept { return in(c, 0x80, 0xBF); }
+bool continuation(unsigned char c) noexcept { return (c & 0xC0) == 0x80; }
 
 } // namespace
 
-std::size_t utf8_sequence_length(std::string_view s) noexcept
+utf8_char decode_utf8(std::string_view s, std::size_t pos) noexcept
 {
-    if (s.empty()) return 0;
-    auto const byte = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
-    auto const c = byte(0);
-    if (c < 0x80) return 1;
-    // RFC 3629, section 4: the second byte's range depends on the first (no overlong forms, no
-    // surrogates, nothing beyond U+10FFFF); later bytes are plain continuation bytes.
-    std::size_t length = 0;
-    unsigned char low = 0x80, high = 0xBF;
-    if (in(c, 0xC2, 0xDF)) {
-        length = 2;
-    } else if (in(c, 0xE0, 0xEF)) {
-        length = 3;
-        if (c == 0xE0) low = 0xA0;
-        if (c == 0xED) high = 0x9F;
-    } else if (in(c, 0xF0, 0xF4)) {
-        length = 4;
-        if (c == 0xF0) low = 0x90;
-        if (c == 0xF4) high = 0x8F;
+    if (pos >= s.size()) return {};
+    auto const b0 = static_cast<unsigned char>(s[pos]);
+    if (b0 < 0x80) return {b0, 1};
+    std::size_t n = 0;
+    std::uint32_t cp = 0;
+    std::uint32_t min = 0;
+    if ((b0 & 0xE0) == 0xC0) {
+        n = 2;
+        cp = b0 & 0x1Fu;
+        min = 0x80;
+    } else if ((b0 & 0xF0) == 0xE0) {
+        n = 3;
+        cp = b0 & 0x0Fu;
+        min = 0x800;
+    } else if ((b0 & 0xF8) == 0xF0) {
+        n = 4;
+        cp = b0 & 0x07u;
+        min = 0x10000;
     } else {
-        return 0;
+        return {};
     }
-    if (s.size() < length || !in(byte(1), low, high)) return 0;
-    for (std::size_t i = 2; i < length; ++i)
-        if (!continuation(byte(i))) return 0;
-    return length;
+    if (pos + n > s.size()) return {};
+    for (std::size_t k = 1; k < n; ++k) {
+        auto const b = static_cast<unsigned char>(s[pos + k]);
+        if ((b & 0xC0) != 0x80) return {};
+        cp = (cp << 6) | (b & 0x3Fu);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return {};
+    return {cp, n};
 }
+
+std::size_t utf8_sequence_length(std::string_view s) noexcept { return decode_utf8(s, 0).length; }
 
 bool is_valid_utf8(std::string_view s) noexcept
 {
@@ -102,6 +103,18 @@ std::string excerpt(std::string_view s, std::size_t max_bytes)
         if (static_cast<unsigned char>(c) < 0x20 || c == '\x7f') c = ' ';
     if (kept.size() < s.size()) out += "...";
     return out;
+}
+
+bool unprintable(std::uint32_t cp) noexcept
+{
+    if (cp < 0x20) return cp != '\t' && cp != '\n' && cp != '\r';
+    if (cp == 0x7F) return true;
+    if (cp >= 0x80 && cp <= 0x9F) return true;
+    if (cp >= 0x200B && cp <= 0x200F) return true;
+    if (cp == 0x2028 || cp == 0x2029) return true;
+    if (cp >= 0x202A && cp <= 0x202E) return true;
+    if (cp >= 0x2066 && cp <= 0x2069) return true;
+    return cp == 0xFEFF;
 }
 
 } // namespace wtf::core

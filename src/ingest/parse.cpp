@@ -12,6 +12,7 @@
 #include <boost/json/storage_ptr.hpp>
 #include <boost/json/value.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <utility>
@@ -30,6 +31,7 @@ struct batch::impl {
     std::vector<core::reading> readings;
     std::vector<core::measurement> measurements;
     std::vector<std::size_t> first_measurement; // per reading, into `measurements`
+    std::size_t ignored = 0;                    // fields that are not numbers
 
     // Drops the tree before the arena is reused; keeps every buffer's capacity.
     void clear() noexcept
@@ -39,6 +41,7 @@ struct batch::impl {
         readings.clear();
         measurements.clear();
         first_measurement.clear();
+        ignored = 0;
     }
 };
 
@@ -52,6 +55,8 @@ std::span<core::reading const> batch::readings() const noexcept
     if (!impl_) return {};
     return impl_->readings;
 }
+
+std::size_t batch::ignored_fields() const noexcept { return impl_ ? impl_->ignored : 0; }
 
 void batch::clear() noexcept
 {
@@ -116,7 +121,14 @@ struct item_sink {
     std::vector<core::reading>& readings;
     std::vector<core::measurement>& measurements;
     std::vector<std::size_t>& first_measurement;
+    std::size_t& ignored;
 };
+
+bool configured(parse_limits const& limits, std::string_view name) noexcept
+{
+    return std::any_of(limits.parameters.begin(), limits.parameters.end(),
+                       [&](detect::parameter_rules const& p) { return p.name == name; });
+}
 
 problem invalid_item(std::size_t index, std::size_t line, std::string_view what)
 {
@@ -191,11 +203,16 @@ std::optional<problem> read_item(json::value const& v, std::size_t index, std::s
         case json::kind::int64: value = static_cast<double>(kv.value().get_int64()); break;
         case json::kind::uint64: value = static_cast<double>(kv.value().get_uint64()); break;
         case json::kind::double_: value = kv.value().get_double(); break;
-        default: return fail(field(name, "must be a finite number"));
+        default:
+            // A label beside the measurements ("status": "ok") is no reason to lose them.
+            if (configured(limits, name)) return fail(field(name, "must be a finite number"));
+            ++out.ignored;
+            continue;
         }
         if (!std::isfinite(value)) return fail(field(name, "must be a finite number"));
         out.measurements.push_back({name, value});
     }
+    if (out.measurements.size() == first) return fail("no parameter values");
     out.readings.push_back({sensor_id, time, {}});
     out.first_measurement.push_back(first);
     return std::nullopt;
@@ -223,7 +240,7 @@ std::optional<problem> parse_readings(std::string_view body, bool ndjson, core::
     auto& b = *out.impl_;
     b.clear();
     b.arena.reset();
-    item_sink const sink{b.readings, b.measurements, b.first_measurement};
+    item_sink const sink{b.readings, b.measurements, b.first_measurement, b.ignored};
 
     if (is_blank(body)) return malformed("empty body");
 

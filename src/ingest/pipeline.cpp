@@ -67,6 +67,17 @@ std::variant<ingest_result, problem> pipeline::ingest(std::span<core::reading co
     return result;
 }
 
+std::variant<ingest_result, problem> pipeline::ingest(batch const& parsed, core::source from,
+                                                      core::timestamp now)
+{
+    auto result = ingest(parsed.readings(), from, now);
+    if (auto* counts = std::get_if<ingest_result>(&result)) {
+        counts->ignored_fields = parsed.ignored_fields();
+        stats_.ignored_fields += counts->ignored_fields;
+    }
+    return result;
+}
+
 void pipeline::advance(core::timestamp now) { detector_.advance(now, *this); }
 
 void pipeline::on_anomaly(core::anomaly_change change, core::anomaly const& a)

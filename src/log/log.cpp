@@ -31,33 +31,9 @@ bool initialised_ = false;
 // UTF-8 (journald would store the message as a blob), and terminal escapes cannot get through.
 void append_escaped(bl::formatting_ostream& out, std::string_view text)
 {
-    static constexpr char hex[] = "0123456789abcdef";
-    std::size_t run = 0; // start of the bytes not yet written
-    for (std::size_t i = 0; i < text.size();) {
-        auto const c = static_cast<unsigned char>(text[i]);
-        if (c >= 0x20 && c != 0x7f && c < 0x80) {
-            ++i;
-            continue;
-        }
-        if (c >= 0x80) {
-            if (auto const n = core::utf8_sequence_length(text.substr(i)); n != 0) {
-                i += n;
-                continue;
-            }
-        }
-        out << text.substr(run, i - run);
-        run = ++i;
-        switch (c) {
-        case '\n': out << "\\n"; break;
-        case '\r': out << "\\r"; break;
-        case '\t': out << "\\t"; break;
-        default: {
-            char const escaped[] = {'\\', 'x', hex[c >> 4], hex[c & 0xF]};
-            out << std::string_view{escaped, sizeof escaped};
-        }
-        }
-    }
-    out << text.substr(run);
+    std::string escaped;
+    log::append_escaped(escaped, text);
+    out << escaped;
 }
 
 void format_journal(bl::record_view const& rec, bl::formatting_ostream& out)
@@ -77,6 +53,31 @@ void format_human(bl::record_view const& rec, bl::formatting_ostream& out)
 }
 
 } // namespace
+
+void append_escaped(std::string& out, std::string_view text)
+{
+    static constexpr char hex[] = "0123456789abcdef";
+    for (std::size_t i = 0; i < text.size();) {
+        auto const c = core::decode_utf8(text, i);
+        if (c.code_point == '\n' || c.code_point == '\r' || c.code_point == '\t') {
+            out += c.code_point == '\n' ? "\\n" : c.code_point == '\r' ? "\\r" : "\\t";
+            ++i;
+        } else if (c.length == 0 || core::unprintable(c.code_point)) {
+            // An invalid byte, or each byte of an unprintable character.
+            auto const n = c.length == 0 ? std::size_t{1} : c.length;
+            for (std::size_t k = 0; k < n; ++k) {
+                auto const b = static_cast<unsigned char>(text[i + k]);
+                out += "\\x";
+                out += hex[b >> 4];
+                out += hex[b & 0xF];
+            }
+            i += n;
+        } else {
+            out.append(text.substr(i, c.length));
+            i += c.length;
+        }
+    }
+}
 
 void init(level l)
 {

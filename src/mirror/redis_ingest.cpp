@@ -73,12 +73,13 @@ void redis_ingest::impl::on_message(std::string_view payload)
     ++status.messages;
     ++version;
     auto const now = core::now();
-    if (auto problem = ingest::parse_readings(payload, false, now, limits, batch)) {
+    if (auto problem =
+            ingest::parse_readings(payload, false, now, pipeline.parse_rules(limits), batch)) {
         pipeline.count_rejected_batch(problem->code);
         reject(problem->detail);
         return;
     }
-    auto const result = pipeline.ingest(batch.readings(), core::source::redis, now);
+    auto const result = pipeline.ingest(batch, core::source::redis, now);
     if (auto const* problem = std::get_if<ingest::problem>(&result)) reject(problem->detail);
 }
 

@@ -58,22 +58,6 @@ return i
 
 } // namespace
 
-std::string seed_timestamp(core::timestamp t)
-{
-    auto const day = std::chrono::floor<std::chrono::days>(t);
-    std::chrono::year_month_day const ymd{day};
-    std::chrono::hh_mm_ss<std::chrono::microseconds> const hms{t - day};
-    char buf[64];
-    int const n = std::snprintf(
-        buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%06lld+00:00", static_cast<int>(ymd.year()),
-        static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-        static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
-        static_cast<int>(hms.seconds().count()), static_cast<long long>(hms.subseconds().count()));
-    // snprintf returns the length it wanted, which may exceed what it wrote.
-    return n > 0 ? std::string(buf, std::min(static_cast<std::size_t>(n), sizeof buf - 1))
-                 : std::string{};
-}
-
 struct redis_mirror::impl {
     // One queued write: one to three commands that belong together.
     struct write {
@@ -310,7 +294,7 @@ asio::awaitable<detail::outcome> redis_mirror::impl::send_batch(detail::resp_con
     inflight = n;
     auto const set_value = set_due;
     if (set_value) {
-        auto const text = seed_timestamp(*set_value);
+        auto const text = core::format_isoformat(*set_value);
         detail::append_command(wire, {"SET", "last_data_received", text});
     }
     bool const ping = n == 0 && !set_value;

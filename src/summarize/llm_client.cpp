@@ -74,13 +74,23 @@ struct exchange_result {
     http::response<http::string_body> response;
 };
 
-// One try on one connection; `retryable` (a connection error or a 5xx) and `stale` (a reused
-// connection the server had closed) tell complete() whether to go again.
+// One try on one connection: the response, or why there was none. `retryable` (a connection
+// error) and `stale` (a reused connection the server had closed) tell complete() whether to go
+// again.
 struct attempt {
-    result_type result;
+    std::variant<http::response<http::string_body>, llm_error> result;
     bool retryable = false;
     bool stale = false;
 };
+
+std::optional<std::size_t> count_of(json::object const& o, std::string_view key)
+{
+    auto const* v = o.if_contains(key);
+    if (!v) return std::nullopt;
+    if (v->is_uint64()) return static_cast<std::size_t>(v->get_uint64());
+    if (v->is_int64() && v->get_int64() >= 0) return static_cast<std::size_t>(v->get_int64());
+    return std::nullopt;
+}
 
 llm_error failure(llm_failure kind, std::string message, unsigned status = 0)
 {
@@ -160,6 +170,10 @@ result_type parse_reply(std::string body)
         reply.finish_reason = std::string(f->get_string());
     if (auto const* m = root->if_contains("model"); m && m->is_string())
         reply.model = std::string(m->get_string());
+    if (auto const* usage = root->if_contains("usage"); usage && usage->is_object()) {
+        reply.prompt_tokens = count_of(usage->get_object(), "prompt_tokens");
+        reply.completion_tokens = count_of(usage->get_object(), "completion_tokens");
+    }
     reply.raw = std::move(body);
     return reply;
 }
@@ -178,6 +192,9 @@ struct llm_client::impl {
     impl(asio::any_io_executor e, llm_settings s);
 
     asio::awaitable<result_type> complete(chat_request req);
+    asio::awaitable<result_type> complete_within(http::request<http::string_body> const& request,
+                                                 clock::time_point deadline);
+    asio::awaitable<std::optional<std::size_t>> context_size();
     asio::awaitable<attempt> try_once(http::request<http::string_body> const& req,
                                       clock::time_point deadline);
     asio::awaitable<std::variant<std::unique_ptr<connection>, llm_error>>
@@ -195,8 +212,10 @@ struct llm_client::impl {
     bool https = false;
     std::string host; // for resolving and certificate checks, IPv6 without brackets
     std::string port;
-    std::string host_header; // as in the URL, with the port when it is not the default
-    std::string target;      // "/v1/chat/completions"
+    std::string host_header;   // as in the URL, with the port when it is not the default
+    std::string target;        // "/v1/chat/completions"
+    std::string props_target;  // "/props": llama.cpp's, at the server's root
+    bool props_absent = false; // the server answered 404 (or 405) to GET /props
     std::string endpoint;
     std::string authorization;
     std::string user_agent;
@@ -229,6 +248,9 @@ llm_client::impl::impl(asio::any_io_executor e, llm_settings s)
     std::string prefix{u.encoded_path()};
     while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
     target = prefix + "/chat/completions";
+    auto props_prefix = prefix;
+    if (props_prefix.ends_with("/v1")) props_prefix.resize(props_prefix.size() - 3);
+    props_target = props_prefix + "/props";
     endpoint = std::string(u.scheme()) + "://" + host_header + target;
 
     if (cfg.timeout <= std::chrono::milliseconds::zero())
@@ -428,13 +450,7 @@ asio::awaitable<attempt> llm_client::impl::try_once(http::request<http::string_b
     // No pipelining, so anything left in the buffer is garbage: never reuse such a connection.
     if (res.keep_alive() && c->buffer.size() == 0) idle = std::move(c);
 
-    auto const status = res.result_int();
-    if (status < 200 || status > 299) {
-        co_return attempt{
-            failure(llm_failure::http_status, status_message(status, res.body()), status),
-            status >= 500, false};
-    }
-    co_return attempt{parse_reply(std::move(res.body()))};
+    co_return attempt{std::move(res)};
 }
 
 asio::awaitable<result_type> llm_client::impl::complete(chat_request req)
@@ -444,17 +460,34 @@ asio::awaitable<result_type> llm_client::impl::complete(chat_request req)
     auto const start = clock::now();
     // One deadline for the whole call, the retry and its backoff included: the caller waits
     // for `timeout` at most.
-    auto const deadline = start + cfg.timeout;
+    // Named first: GCC 12 mishandles non-trivial temporaries inside a co_await expression.
     auto const request = make_request(req);
+    auto result = co_await complete_within(request, start + cfg.timeout);
+    auto const latency =
+        std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - start);
+    if (auto* reply = std::get_if<chat_reply>(&result))
+        reply->latency = latency;
+    else
+        std::get<llm_error>(result).latency = latency;
+    co_return result;
+}
 
+asio::awaitable<result_type>
+llm_client::impl::complete_within(http::request<http::string_body> const& request,
+                                  clock::time_point deadline)
+{
     bool stale_retried = false;
     bool retried = false;
     for (;;) {
         auto a = co_await try_once(request, deadline);
-        if (auto* reply = std::get_if<chat_reply>(&a.result)) {
-            reply->latency =
-                std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - start);
-            co_return std::move(a.result);
+        std::optional<llm_error> error;
+        if (auto* res = std::get_if<http::response<http::string_body>>(&a.result)) {
+            auto const status = res->result_int();
+            if (status >= 200 && status <= 299) co_return parse_reply(std::move(res->body()));
+            error = failure(llm_failure::http_status, status_message(status, res->body()), status);
+            a.retryable = status >= 500;
+        } else {
+            error = std::get<llm_error>(std::move(a.result));
         }
         // llama.cpp closes idle connections after ~5 s: a reused one that died before
         // answering is retried at once on a fresh connection, without using up the retry.
@@ -462,16 +495,49 @@ asio::awaitable<result_type> llm_client::impl::complete(chat_request req)
             stale_retried = true;
             continue;
         }
-        if (!a.retryable || retried) co_return std::move(a.result);
+        if (!a.retryable || retried) co_return std::move(*error);
         retried = true;
         auto const left = deadline - clock::now();
-        if (left <= retry_backoff) co_return std::move(a.result);
+        if (left <= retry_backoff) co_return std::move(*error);
 
         asio::steady_timer backoff{ex};
         backoff.expires_after(retry_backoff);
         [[maybe_unused]] auto [ec] = co_await backoff.async_wait(use_tuple);
         if (co_await cancelled()) co_return cancelled_error();
     }
+}
+
+asio::awaitable<std::optional<std::size_t>> llm_client::impl::context_size()
+{
+    co_await asio::this_coro::throw_if_cancelled(false);
+    if (props_absent) co_return std::nullopt;
+    http::request<http::string_body> r{http::verb::get, props_target, 11};
+    r.set(http::field::host, host_header);
+    r.set(http::field::user_agent, user_agent);
+    r.set(http::field::accept, "application/json");
+    if (!authorization.empty()) r.set(http::field::authorization, authorization);
+    r.prepare_payload();
+    auto const deadline = clock::now() + std::min(cfg.timeout, cfg.connect_timeout);
+    auto a = co_await try_once(r, deadline);
+    auto* res = std::get_if<http::response<http::string_body>>(&a.result);
+    if (!res && a.stale) {
+        a = co_await try_once(r, deadline);
+        res = std::get_if<http::response<http::string_body>>(&a.result);
+    }
+    if (!res) co_return std::nullopt;
+    auto const status = res->result_int();
+    if (status == 404 || status == 405) props_absent = true;
+    if (status != 200) co_return std::nullopt;
+    beast::error_code ec;
+    auto const v = json::parse(res->body(), ec);
+    if (ec || !v.is_object()) co_return std::nullopt;
+    auto const& root = v.get_object();
+    std::optional<std::size_t> n;
+    if (auto const* d = root.if_contains("default_generation_settings"); d && d->is_object())
+        n = count_of(d->get_object(), "n_ctx");
+    if (!n) n = count_of(root, "n_ctx");
+    if (n && *n == 0) n.reset();
+    co_return n;
 }
 
 llm_client::llm_client(asio::any_io_executor ex, llm_settings s)
@@ -483,6 +549,11 @@ llm_client::~llm_client() = default;
 asio::awaitable<std::variant<chat_reply, llm_error>> llm_client::complete(chat_request req)
 {
     return impl_->complete(std::move(req));
+}
+
+asio::awaitable<std::optional<std::size_t>> llm_client::context_size()
+{
+    return impl_->context_size();
 }
 
 std::string const& llm_client::endpoint() const noexcept { return impl_->endpoint; }

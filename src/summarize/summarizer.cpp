@@ -3,6 +3,7 @@
 #include <wtf/summarize/summarizer.hpp>
 #include <wtf/summarize/wording.hpp>
 
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 
 #include <algorithm>
@@ -88,12 +89,25 @@ batch summarizer::take_batch(core::timestamp now)
 
 asio::awaitable<void> summarizer::run()
 {
-    // A summary that overruns its interval delays the next one (the schedule restarts from
-    // now): at most one LLM request is ever in flight.
-    core::periodic schedule{co_await asio::this_coro::executor, settings_.interval};
+    auto const ex = co_await asio::this_coro::executor;
+    core::periodic schedule{ex, settings_.interval};
+    asio::steady_timer align{ex};
     while (co_await schedule.next()) {
-        co_await summarize_now(core::now());
+        auto const started = std::chrono::steady_clock::now();
+        // Windows end on a whole second (as the seed wrote them), and a summary is made once
+        // its window has ended: wait for that second rather than claim it.
+        auto const end = std::chrono::ceil<std::chrono::seconds>(core::now());
+        for (auto now = core::now(); now < end; now = core::now()) {
+            align.expires_after(end - now);
+            auto [ec] = co_await align.async_wait(core::use_tuple);
+            if (ec) co_return;
+        }
+        co_await summarize_now(end);
         schedule.set_period(settings_.interval);
+        // A summary that overran its interval (a slow LLM) is followed by a full interval, not
+        // by one at once: at most one LLM request is ever in flight, and batches keep their
+        // length.
+        if (std::chrono::steady_clock::now() - started >= settings_.interval) schedule.restart();
     }
 }
 
@@ -129,18 +143,14 @@ asio::awaitable<void> summarizer::store_summary(batch b)
     s.model = w.model;
     s.fallback_reason = w.fallback_reason;
     s.text = std::move(w.text);
-    if (w.outcome == llm_outcome::not_grounded)
-        log::warning("summarizer") << "LLM answer rejected, storing the deterministic "
-                                      "summary instead reason="
-                                   << w.fallback_reason;
 
     auto const stored_at = core::now();
-    bool const request_failed = w.outcome == llm_outcome::request_failed;
     if (w.from_llm()) {
         s.source = "llm";
         status_.last_success = stored_at;
         ++status_.llm_summaries;
-        if (llm_failing_) log::notice("summarizer") << "LLM requests succeed again";
+        // Recovered means an answer was used, not merely that a request went through.
+        if (llm_failing_) log::notice("summarizer") << "LLM answers are used again";
         llm_failing_ = false;
     } else {
         s.source = "fallback";
@@ -148,18 +158,20 @@ asio::awaitable<void> summarizer::store_summary(batch b)
         if (client_) {
             status_.last_failure = stored_at;
             status_.last_failure_reason = s.fallback_reason;
+            // Every fallback says why; the first of a run says that a run began.
+            log::warning("summarizer")
+                << (llm_failing_ ? "LLM answer not used again" : "LLM answer not used")
+                << ", storing the deterministic summary reason=" << s.fallback_reason
+                << " latency_ms=" << s.latency.count();
+            llm_failing_ = true;
         }
-        // A failing LLM is logged when it starts failing, not at every interval after.
-        if (request_failed && !llm_failing_)
-            log::warning("summarizer") << "LLM requests failing, storing deterministic "
-                                          "summaries reason="
-                                       << s.fallback_reason;
-        if (request_failed) llm_failing_ = true;
     }
     s.created_at = stored_at;
     log::info("summarizer") << "summary stored source=" << s.source
                             << " anomalies=" << s.anomaly_count << " left_out=" << s.left_out
-                            << " latency_ms=" << s.latency.count() << " text=" << s.text;
+                            << " latency_ms=" << s.latency.count()
+                            << (s.fallback_reason.empty() ? "" : " reason=") << s.fallback_reason
+                            << " text=" << s.text;
     history_.add_summary(std::move(s));
 }
 

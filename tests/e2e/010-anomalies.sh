@@ -23,7 +23,7 @@ JSON
 )
 post_json /readings "$batch"
 expect_status 200 "POST /readings"
-expect_json '. == {"accepted": 7, "stale": 0}'
+expect_json '. == {"accepted": 7, "stale": 0, "ignored_fields": 0}'
 pass "a batch of seven readings is accepted"
 
 http GET /anomalies

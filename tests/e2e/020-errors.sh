@@ -49,7 +49,7 @@ http GET /status
 expect_json '.readings.accepted == 0' "nothing of a refused batch is applied"
 pass "422 names the item and the field; a refused batch applies nothing"
 
-for q in 'limit=0' 'limit=abc' 'limit=100000' 'type=meteor' 'active=maybe' 'colour=red'; do
+for q in 'limit=0' 'limit=-1' 'limit=abc' 'type=meteor' 'active=maybe' 'colour=red'; do
     http GET "/anomalies?$q"
     expect_status 422 "GET /anomalies?$q"
     expect_json '.detail | test("'"${q%%=*}"'")' "detail names ${q%%=*}"

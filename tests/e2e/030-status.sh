@@ -17,7 +17,7 @@ post_json /readings '{"sensor_id": "wtf-pipe-1", "temperature": 45.0, "pressure"
 expect_status 200
 http GET /status
 expect_json '.data_stream.healthy == true and .data_stream.message == "Data flowing normally"'
-expect_json '.data_stream.last_received | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z$")'
+expect_json '.data_stream.last_received | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{6}\\+00:00$")'
 expect_json '.sensors["wtf-pipe-1"].readings == 1 and .sensors["wtf-pipe-1"].active_anomalies == 1'
 expect_json '.anomalies.active == 1 and .anomalies.total == 1'
 expect_json '.readings.by_source.http == 1'

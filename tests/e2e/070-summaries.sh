@@ -53,6 +53,13 @@ expect_status 200
 wait_for 8 '/summary?detail=true' '.count == 2'
 expect_json '.summaries[1] | .source == "fallback" and (.fallback_reason | test("LLM request failed"))
     and (.text | test("wtf-pipe-2")) and (.text | test("46.0"))' "a fallback summary"
+expect_json '.summaries[1].latency_ms >= 400' "a failed request's latency (connect, backoff, retry)"
+expect_json 'all(.summaries[]; (.created_at | sub("\\.[0-9]+Z$"; "Z") | fromdate) >= (.window_end | fromdate))' \
+    "no window ends after its summary was made"
+grep -q '^<4>summarizer: LLM answer not used, storing the deterministic summary reason=LLM request failed: ' \
+    "$work/stderr" || fail "the fallback was not logged with its reason"
+grep -q '^<6>summarizer: summary stored source=fallback .* reason=LLM request failed: ' "$work/stderr" \
+    || fail "the info line lacks the reason"
 http GET /status
 expect_json '.llm.enabled and (.llm.last_failure_reason | test("LLM request failed"))
     and .llm.last_success != null and .llm.summaries == {"llm": 1, "fallback": 1}'

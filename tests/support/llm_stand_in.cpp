@@ -21,9 +21,11 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <algorithm>
 #include <ctime>
 #include <fstream>
 #include <list>
+#include <stdexcept>
 #include <utility>
 
 namespace wtf::test {
@@ -66,6 +68,11 @@ struct detail::llm_stand_in_state {
     std::string log_path;
     std::chrono::milliseconds delay{2'000};
     std::chrono::milliseconds idle_timeout{5'000};
+    std::vector<llm_scripted_answer> script;
+    std::size_t next_answer = 0;
+    std::size_t n_ctx = 0;
+    std::size_t n_predict = 0;
+    std::size_t props_requests = 0;
 
     std::vector<llm_request_record> requests;
     std::size_t accepted = 0;
@@ -135,7 +142,14 @@ std::string error_body(unsigned code, std::string_view message, std::string_view
     return out;
 }
 
-std::string completion_body(std::size_t n, std::string_view model, std::string_view content)
+struct completion {
+    std::string content;
+    std::string finish_reason = "stop";
+    std::size_t prompt_tokens = 100;
+    std::size_t completion_tokens = 0;
+};
+
+std::string completion_body(std::size_t n, std::string_view model, completion const& c)
 {
     // Keys in llama.cpp's order, which differs from OpenAI's.
     std::string out;
@@ -144,12 +158,12 @@ std::string completion_body(std::size_t n, std::string_view model, std::string_v
     v.key("choices");
     v.begin_array();
     v.begin_object();
-    v.member("finish_reason", "stop");
+    v.member("finish_reason", std::string_view{c.finish_reason});
     v.member("index", 0);
     v.key("message");
     v.begin_object();
     v.member("role", "assistant");
-    v.member("content", content);
+    v.member("content", std::string_view{c.content});
     v.end_object();
     v.end_object();
     v.end_array();
@@ -159,13 +173,60 @@ std::string completion_body(std::size_t n, std::string_view model, std::string_v
     v.member("object", "chat.completion");
     v.key("usage");
     v.begin_object();
-    v.member("completion_tokens", static_cast<std::int64_t>(content.size() / 4 + 1));
-    v.member("prompt_tokens", 100);
-    v.member("total_tokens", static_cast<std::int64_t>(content.size() / 4 + 101));
+    v.member("completion_tokens", static_cast<std::uint64_t>(c.completion_tokens));
+    v.member("prompt_tokens", static_cast<std::uint64_t>(c.prompt_tokens));
+    v.member("total_tokens", static_cast<std::uint64_t>(c.prompt_tokens + c.completion_tokens));
     v.end_object();
     v.member("id", "chatcmpl-" + std::to_string(n));
     v.end_object();
     return out;
+}
+
+// What llama.cpp does with a prompt longer than its context (n_keep 0): whole blocks of half
+// the context are dropped from the start until the rest fits.
+std::size_t truncated(std::size_t tokens, std::size_t n_ctx)
+{
+    if (n_ctx < 2 || tokens < n_ctx) return tokens;
+    auto const block = n_ctx / 2;
+    auto const erased = (tokens - block) / block;
+    return tokens - erased * block;
+}
+
+std::string props_body(std::size_t n_ctx)
+{
+    std::string out;
+    core::json_writer w{out};
+    w.begin_object();
+    w.key("default_generation_settings");
+    w.begin_object();
+    w.member("n_ctx", static_cast<std::uint64_t>(n_ctx));
+    w.member("model", "stand-in.gguf");
+    w.end_object();
+    w.member("total_slots", 1);
+    w.member("chat_template", "");
+    w.end_object();
+    return out;
+}
+
+// The content as the server sends it: cut at the request's max_tokens or the server's own
+// limit, whichever is lower, with finish_reason "length".
+completion limited(state const& st, json::object const& body, completion c)
+{
+    std::size_t limit = st.n_predict;
+    if (auto const* m = body.if_contains("max_tokens"); m && (m->is_int64() || m->is_uint64())) {
+        auto const requested =
+            m->is_uint64() ? m->get_uint64()
+                           : static_cast<std::uint64_t>(std::max<std::int64_t>(m->get_int64(), 0));
+        if (limit == 0 || requested < limit) limit = static_cast<std::size_t>(requested);
+    }
+    c.completion_tokens = llm_stand_in::count_tokens(c.content);
+    if (limit == 0 || c.completion_tokens <= limit) return c;
+    auto bytes = std::min(c.content.size(), limit * 4);
+    while (bytes > 0 && (static_cast<unsigned char>(c.content[bytes]) & 0xC0) == 0x80) --bytes;
+    c.content.resize(bytes);
+    c.completion_tokens = limit;
+    c.finish_reason = "length";
+    return c;
 }
 
 answer respond(state& st, http::request<http::string_body> const& req,
@@ -189,15 +250,28 @@ answer respond(state& st, http::request<http::string_body> const& req,
     std::string model = "stand-in";
     if (auto const* m = body->if_contains("model"); m && m->is_string())
         model = std::string(m->get_string());
+    std::size_t prompt_tokens = 0;
+    for (auto const& message : messages->get_array()) {
+        auto const* content =
+            message.is_object() ? message.get_object().if_contains("content") : nullptr;
+        if (content && content->is_string())
+            prompt_tokens += llm_stand_in::count_tokens(content->get_string());
+    }
+    prompt_tokens = truncated(prompt_tokens, st.n_ctx);
+    if (st.mode == llm_mode::truncated) prompt_tokens /= 3;
 
     auto const n = st.requests.size();
+    auto reply = [&](std::string content, bool delayed = false) {
+        completion c;
+        c.content = std::move(content);
+        c.prompt_tokens = prompt_tokens;
+        return answer{http::status::ok, completion_body(n, model, limited(st, *body, c)), delayed};
+    };
     switch (st.mode) {
-    case llm_mode::normal: break;
+    case llm_mode::normal:
+    case llm_mode::truncated: break;
     case llm_mode::think:
-        return {http::status::ok,
-                completion_body(n, model,
-                                "<think>The readings look odd; let me list them.</think>\n" +
-                                    st.content)};
+        return reply("<think>The readings look odd; let me list them.</think>\n" + st.content);
     case llm_mode::fail_once:
         if (!st.failed_once) {
             st.failed_once = true;
@@ -211,12 +285,22 @@ answer respond(state& st, http::request<http::string_body> const& req,
     case llm_mode::malformed:
         return {http::status::ok,
                 st.raw_body.empty() ? std::string{R"({"choices": [})"} : st.raw_body};
-    case llm_mode::slow: return {http::status::ok, completion_body(n, model, st.content), true};
-    case llm_mode::wrong_number:
-        return {http::status::ok,
-                completion_body(n, model, "A spike of 99.9 was seen on sensor_1.")};
+    case llm_mode::slow: return reply(st.content, true);
+    case llm_mode::wrong_number: return reply("A spike of 99.9 was seen on sensor_1.");
+    case llm_mode::script: {
+        if (st.script.empty()) return reply(st.content);
+        auto const& scripted = st.script[st.next_answer++ % st.script.size()];
+        completion c;
+        c.content = scripted.content;
+        c.finish_reason = scripted.finish_reason;
+        c.prompt_tokens = prompt_tokens;
+        c = limited(st, *body, c);
+        c.finish_reason =
+            scripted.finish_reason == "stop" ? c.finish_reason : scripted.finish_reason;
+        return {http::status::ok, completion_body(n, model, c)};
     }
-    return {http::status::ok, completion_body(n, model, st.content)};
+    }
+    return reply(st.content);
 }
 
 void append_log(state const& st, llm_request_record const& rec)
@@ -256,6 +340,21 @@ asio::awaitable<void> serve(connection& c, Stream& stream)
         c.tcp().expires_never();
 
         auto req = parser.release();
+        if (req.method() == http::verb::get && req.target().ends_with("/props")) {
+            ++st.props_requests;
+            http::response<http::string_body> res{
+                st.n_ctx > 0 ? http::status::ok : http::status::not_found, req.version()};
+            res.set(http::field::server, "llama.cpp stand-in");
+            res.set(http::field::content_type, "application/json; charset=utf-8");
+            res.keep_alive(req.keep_alive());
+            res.body() = st.n_ctx > 0 ? props_body(st.n_ctx)
+                                      : error_body(404, "File Not Found", "not_found_error");
+            res.prepare_payload();
+            c.tcp().expires_after(std::chrono::seconds{10});
+            auto [wec, wn] = co_await http::async_write(stream, res, use_tuple);
+            if (wec || !req.keep_alive()) break;
+            continue;
+        }
         llm_request_record rec;
         rec.path = std::string(req.target());
         rec.authorization = std::string(req[http::field::authorization]);
@@ -324,7 +423,51 @@ std::optional<llm_mode> llm_mode_from(std::string_view name)
     if (name == "malformed") return llm_mode::malformed;
     if (name == "slow") return llm_mode::slow;
     if (name == "wrong-number") return llm_mode::wrong_number;
+    if (name == "script") return llm_mode::script;
+    if (name == "truncated") return llm_mode::truncated;
     return std::nullopt;
+}
+
+std::vector<llm_scripted_answer> read_script(std::string const& path)
+{
+    std::ifstream in{path};
+    if (!in) throw std::runtime_error("cannot read " + path);
+    std::vector<llm_scripted_answer> out;
+    std::string line;
+    for (std::size_t number = 1; std::getline(in, line); ++number) {
+        if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+        beast::error_code ec;
+        auto const v = json::parse(line, ec);
+        auto const* o = ec ? nullptr : v.if_object();
+        auto const* content = o ? o->if_contains("content") : nullptr;
+        if (!content || !content->is_string())
+            throw std::runtime_error(path + ":" + std::to_string(number) +
+                                     ": not an object with a \"content\" string");
+        llm_scripted_answer a;
+        a.content = std::string(content->get_string());
+        if (auto const* f = o->if_contains("finish_reason"); f && f->is_string())
+            a.finish_reason = std::string(f->get_string());
+        out.push_back(std::move(a));
+    }
+    return out;
+}
+
+std::size_t llm_stand_in::count_tokens(std::string_view text)
+{
+    std::size_t singles = 0; // digits and punctuation
+    std::size_t letters = 0; // letters and spaces
+    std::size_t other = 0;   // bytes beyond ASCII
+    for (char c : text) {
+        bool const letter =
+            (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == ' ' || c == '\n';
+        if (letter)
+            ++letters;
+        else if (static_cast<unsigned char>(c) < 0x80)
+            ++singles;
+        else
+            ++other;
+    }
+    return singles + (letters + 3) / 4 + (other + 1) / 2 + 4;
 }
 
 llm_stand_in::llm_stand_in(asio::any_io_executor ex, std::optional<llm_tls_files> tls)
@@ -368,6 +511,14 @@ void llm_stand_in::set_error_message(std::string text) { state_->error_message =
 void llm_stand_in::set_key(std::string key) { state_->key = std::move(key); }
 void llm_stand_in::set_idle_timeout(std::chrono::milliseconds d) { state_->idle_timeout = d; }
 void llm_stand_in::set_log(std::string path) { state_->log_path = std::move(path); }
+void llm_stand_in::set_script(std::vector<llm_scripted_answer> answers)
+{
+    state_->script = std::move(answers);
+    state_->next_answer = 0;
+}
+void llm_stand_in::set_context(std::size_t n_ctx) { state_->n_ctx = n_ctx; }
+void llm_stand_in::set_predict_limit(std::size_t n_predict) { state_->n_predict = n_predict; }
+std::size_t llm_stand_in::props_requests() const noexcept { return state_->props_requests; }
 
 void llm_stand_in::close_idle_connections()
 {

@@ -31,9 +31,12 @@ enum class llm_mode {
     malformed,    // 200 with set_raw_body() or `{"choices": [}`
     slow,         // normal after set_delay()
     wrong_number, // 200, content names a number not in any batch ("99.9")
+    script,       // 200, the next of set_script()'s answers, round and round
+    truncated,    // normal, but usage.prompt_tokens is a third of the prompt's tokens
 };
 
-// "normal", "think", "fail-once", "error-503", "malformed", "slow", "wrong-number".
+// "normal", "think", "fail-once", "error-503", "malformed", "slow", "wrong-number", "script",
+// "truncated".
 std::optional<llm_mode> llm_mode_from(std::string_view name);
 
 struct llm_request_record {
@@ -43,6 +46,17 @@ struct llm_request_record {
     boost::json::value json;    // the parsed body; null when it is not JSON
     std::size_t connection = 0; // 1 for the first connection accepted, 2 for the next, ...
 };
+
+// One scripted answer: its content, and optionally its finish_reason.
+struct llm_scripted_answer {
+    std::string content;
+    std::string finish_reason = "stop";
+};
+
+// Reads answers from JSON Lines, one object per line with "content" and optionally
+// "finish_reason" (other members are ignored, so a test corpus serves as it is); blank lines
+// are skipped. Throws std::runtime_error naming the line of a bad one.
+std::vector<llm_scripted_answer> read_script(std::string const& path);
 
 struct llm_tls_files {
     std::string certificate; // PEM
@@ -70,14 +84,29 @@ public:
     void set_key(std::string key);                      // non-empty: other keys get 401
     void set_idle_timeout(std::chrono::milliseconds d); // 5 s, like llama.cpp
     void set_log(std::string path);                     // appends one JSON line per request
+    void set_script(std::vector<llm_scripted_answer> answers); // script mode
+    // The context size, in tokens: served at GET /props (llama.cpp's default_generation_settings
+    // .n_ctx; 0, the default: /props is 404 as on servers other than llama.cpp), and a longer
+    // prompt is truncated as llama.cpp does (n_keep 0: half-context blocks are dropped from its
+    // start), which usage.prompt_tokens shows.
+    void set_context(std::size_t n_ctx);
+    // The server's own answer limit, llama-server's -n (0: none): a longer answer is cut there
+    // with finish_reason "length", as it is at the request's max_tokens.
+    void set_predict_limit(std::size_t n_predict);
 
     // Closes every connection waiting for a request, as llama.cpp does after its idle timeout.
     void close_idle_connections();
     // Closes the acceptor and every connection; pending sessions end on their own.
     void stop();
 
+    // Chat completion requests (GET /props is not recorded or logged, only counted).
     std::vector<llm_request_record> const& requests() const noexcept;
+    std::size_t props_requests() const noexcept;
     std::size_t connections_accepted() const noexcept;
+
+    // The stand-in's tokenizer, Llama-like: every digit and punctuation character a token,
+    // four letters a token, two bytes beyond ASCII a token, and 4 per message for the template.
+    static std::size_t count_tokens(std::string_view text);
 
 private:
     std::shared_ptr<detail::llm_stand_in_state> state_;

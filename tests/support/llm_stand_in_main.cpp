@@ -1,8 +1,11 @@
 // wtf_llm_stand_in: the LLM stand-in as a process, for end-to-end tests.
 //   wtf_llm_stand_in --port-file FILE [--mode
-//   normal|think|fail-once|malformed|slow|wrong-number|error-503]
+//   normal|think|fail-once|malformed|slow|wrong-number|error-503|script|truncated]
 //                    [--delay-ms N] [--key KEY] [--content TEXT] [--log FILE]
+//                    [--script JSONL] [--n-ctx N] [--n-predict N]
 //                    [--tls-cert PEM --tls-key PEM]
+// --script serves the "content" of each line in turn (mode script); --n-ctx serves GET /props
+// and truncates longer prompts as llama.cpp does; --n-predict is llama-server's -n.
 // Writes its port to FILE once listening (atomically, via a rename), serves until SIGTERM or
 // SIGINT, and appends one JSON line per request to the log: {"path", "authorization", "body"}.
 
@@ -26,7 +29,8 @@ int usage(std::string_view problem)
 {
     std::cerr << "wtf_llm_stand_in: " << problem << "\n"
               << "usage: wtf_llm_stand_in --port-file FILE [--mode MODE] [--delay-ms N] [--key KEY]"
-                 " [--content TEXT] [--log FILE] [--tls-cert PEM --tls-key PEM]\n";
+                 " [--content TEXT] [--log FILE] [--script JSONL] [--n-ctx N] [--n-predict N]"
+                 " [--tls-cert PEM --tls-key PEM]\n";
     return 2;
 }
 
@@ -42,6 +46,9 @@ int main(int argc, char** argv)
     std::string log_file;
     std::string cert;
     std::string private_key;
+    std::string script;
+    std::string n_ctx;
+    std::string n_predict;
 
     for (int i = 1; i < argc; ++i) {
         std::string_view const arg = argv[i];
@@ -59,6 +66,12 @@ int main(int argc, char** argv)
             content = value;
         else if (arg == "--log")
             log_file = value;
+        else if (arg == "--script")
+            script = value;
+        else if (arg == "--n-ctx")
+            n_ctx = value;
+        else if (arg == "--n-predict")
+            n_predict = value;
         else if (arg == "--tls-cert")
             cert = value;
         else if (arg == "--tls-key")
@@ -81,6 +94,9 @@ int main(int argc, char** argv)
         if (key) server.set_key(*key);
         if (content) server.set_content(*content);
         if (!log_file.empty()) server.set_log(log_file);
+        if (!script.empty()) server.set_script(wtf::test::read_script(script));
+        if (!n_ctx.empty()) server.set_context(std::stoul(n_ctx));
+        if (!n_predict.empty()) server.set_predict_limit(std::stoul(n_predict));
 
         std::string const temporary = port_file + ".tmp";
         {

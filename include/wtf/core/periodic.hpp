@@ -35,6 +35,10 @@ public:
     // caller tells the two apart (a reload sets a flag of its own before calling this).
     void interrupt() noexcept { timer_.cancel(); }
 
+    // The next tick comes a whole period from now (after a step that overran its period, when
+    // catching up at once would give the next step too little to do).
+    void restart() noexcept { deadline_ = std::chrono::steady_clock::now(); }
+
 private:
     boost::asio::steady_timer timer_;
     std::chrono::steady_clock::duration period_;

@@ -48,6 +48,11 @@ boost::system::result<timestamp> parse_rfc3339(std::string_view text) noexcept;
 void append_rfc3339(std::string& out, timestamp t);
 std::string format_rfc3339(timestamp t);
 
+// "2025-05-28T00:01:23.456789+00:00": Python's datetime.isoformat() of an aware UTC time, as the
+// seed system wrote last_data_received (and as Python before 3.11 reads it back); always six
+// fraction digits.
+std::string format_isoformat(timestamp t);
+
 // `to - from` for any two time points, saturated at the limits of microseconds instead of
 // overflowing.
 constexpr std::chrono::microseconds elapsed(timestamp from, timestamp to) noexcept

@@ -1,10 +1,12 @@
 #pragma once
 // Turns a POST /readings body into readings: one JSON object, a JSON array of them, or NDJSON.
 // A batch is all-or-nothing: the first invalid item fails the whole batch and names its index
-// and field, so the caller applies nothing of it.
+// and field, so the caller applies nothing of it. As the seed system did, fields that are not
+// numbers are ignored (and counted), unless they are configured parameters.
 
 #include <wtf/core/error.hpp>
 #include <wtf/core/reading.hpp>
+#include <wtf/detect/settings.hpp>
 
 #include <cstddef>
 #include <memory>
@@ -23,8 +25,11 @@ struct problem {
 
 struct parse_limits {
     std::size_t max_readings = 10'000;
-    std::size_t max_parameters = 64;   // numeric fields per reading
+    std::size_t max_parameters = 64;   // fields per reading besides sensor_id and timestamp
     std::size_t max_name_length = 128; // bytes of a sensor id or parameter name
+    // The configured parameters ([detect.parameters]): a value of one of these that is not a
+    // finite number is an invalid reading; any other field that is not a number is ignored.
+    std::span<detect::parameter_rules const> parameters;
 };
 
 // Parsed readings and the storage their views point into. Reuse one batch per connection:
@@ -37,6 +42,8 @@ public:
     batch& operator=(batch&&) noexcept;
 
     std::span<core::reading const> readings() const noexcept;
+    // Fields ignored because they are not numbers (a "status": "ok" label, say).
+    std::size_t ignored_fields() const noexcept;
     void clear() noexcept;
 
 private:

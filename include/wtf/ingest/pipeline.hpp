@@ -22,7 +22,8 @@ namespace wtf::ingest {
 
 struct ingest_result {
     std::size_t accepted = 0;
-    std::size_t stale = 0; // duplicates and out-of-order readings, ignored
+    std::size_t stale = 0;          // duplicates and out-of-order readings, ignored
+    std::size_t ignored_fields = 0; // fields that were not numbers, ignored
 };
 
 // Why a batch was refused whole: the body was not JSON/NDJSON, an item broke the data contract,
@@ -32,6 +33,7 @@ enum class rejection { malformed, invalid, clock_skew, too_many_sensors };
 struct pipeline_stats {
     core::per_source accepted_by_source{}; // indexed by core::index_of(source)
     std::uint64_t stale = 0;
+    std::uint64_t ignored_fields = 0; // of accepted batches: labels and other non-numbers
     std::array<std::uint64_t, 4> rejected_by_reason{}; // indexed by rejection
     std::uint64_t rejected_batches = 0;                // the sum of rejected_by_reason
 };
@@ -52,6 +54,17 @@ public:
     // Returns the counts on success.
     std::variant<ingest_result, problem> ingest(std::span<core::reading const> readings,
                                                 core::source from, core::timestamp now);
+    // A parsed batch: its readings, and the fields the parser ignored counted.
+    std::variant<ingest_result, problem> ingest(batch const& parsed, core::source from,
+                                                core::timestamp now);
+
+    // What the parser needs of the live configuration: the configured parameters, whose values
+    // must be numbers. `rules` is the caller's, with this set.
+    parse_limits parse_rules(parse_limits rules) const noexcept
+    {
+        rules.parameters = detector_.current().parameters;
+        return rules;
+    }
 
     // Counts a batch the parser refused before it reached the pipeline: errc::malformed_body
     // counts as malformed, any other code as invalid.

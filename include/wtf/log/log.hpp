@@ -6,6 +6,7 @@
 #include <wtf/log/settings.hpp>
 
 #include <sstream>
+#include <string>
 #include <string_view>
 
 namespace wtf::log {
@@ -16,6 +17,11 @@ void init(level threshold);
 void init(level threshold, bool journal);
 void set_level(level threshold) noexcept;
 bool enabled(level l) noexcept;
+
+// Appends `text` as a record shows it: line feed, carriage return and tab as \n, \r, \t;
+// other control characters, DEL, C1 controls, direction and zero-width marks (each byte) and
+// bytes of invalid UTF-8 as \xNN. Printable UTF-8 is kept as it is.
+void append_escaped(std::string& out, std::string_view text);
 
 // Writes one finished record.
 void write(level l, std::string_view channel, std::string_view text);

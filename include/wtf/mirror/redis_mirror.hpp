@@ -62,8 +62,4 @@ private:
     std::unique_ptr<impl> impl_;
 };
 
-// "2025-05-28T00:01:23.456789+00:00": last_data_received as the seed (Python's isoformat() of
-// an aware UTC datetime) wrote it; always six fraction digits.
-std::string seed_timestamp(core::timestamp t);
-
 } // namespace wtf::mirror

@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <variant>
 
@@ -26,6 +27,8 @@ struct chat_reply {
     std::string model;         // as the server reports it
     std::string raw;           // the whole response body (saved by `wtfd analyze`)
     std::chrono::milliseconds latency{0};
+    std::optional<std::size_t> prompt_tokens;     // usage.prompt_tokens, when reported
+    std::optional<std::size_t> completion_tokens; // usage.completion_tokens, when reported
 };
 
 enum class llm_failure {
@@ -41,6 +44,7 @@ struct llm_error {
     llm_failure kind;
     std::string message; // for logs and /status: "HTTP 503: Loading model"; never the key
     unsigned http_status = 0;
+    std::chrono::milliseconds latency{0}; // from the call to the failure, retry included
 };
 
 class llm_client {
@@ -55,6 +59,12 @@ public:
     // after a short backoff. Never throws for network or server failures: they are the
     // llm_error. Cancellation (terminal) ends the request with llm_failure::timeout.
     boost::asio::awaitable<std::variant<chat_reply, llm_error>> complete(chat_request req);
+
+    // The server's context size in tokens, from llama.cpp's GET /props
+    // (default_generation_settings.n_ctx, beside base_url's /v1); nullopt when the server has
+    // no such endpoint (remembered: it is not asked again) or does not answer within
+    // connect_timeout. Never throws.
+    boost::asio::awaitable<std::optional<std::size_t>> context_size();
 
     // "http://localhost:8008/v1/chat/completions" (no key, no password).
     std::string const& endpoint() const noexcept;

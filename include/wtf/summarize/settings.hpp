@@ -14,6 +14,9 @@ struct settings {
     bool operator==(settings const&) const = default;
 };
 
+// A context every server offers: llama.cpp's common -c 2048, Ollama's old default.
+inline constexpr std::size_t default_context_tokens = 2'048;
+
 // [llm]
 struct llm_settings {
     bool enabled = true;
@@ -28,6 +31,11 @@ struct llm_settings {
     std::size_t max_tokens = 512;
     std::size_t max_response_bytes = 1'048'576;
     std::size_t max_prompt_bytes = 16'384; // a larger batch is cut, not sent
+    // The server's context in tokens; 0 ("auto"): its /props n_ctx (llama.cpp), else
+    // default_context_tokens.
+    std::size_t context_tokens = 0;
+    // Estimated tokens of the prompt at most; 0: the context less max_tokens and the template.
+    std::size_t max_prompt_tokens = 0;
 
     bool operator==(llm_settings const&) const = default;
 };

@@ -10,7 +10,7 @@
 #include <wtf/summarize/llm_client.hpp>
 #include <wtf/summarize/settings.hpp>
 #include <wtf/summarize/status.hpp>
-#include <wtf/summarize/text.hpp>
+#include <wtf/summarize/batch.hpp>
 
 #include <boost/asio/awaitable.hpp>
 
@@ -32,7 +32,8 @@ public:
     void note(core::anomaly_change change, core::anomaly const& a);
 
     // Summarises every interval until cancelled (terminal cancellation; returns normally).
-    // At most one LLM request is in flight; a slow one delays the next summary, never piles up.
+    // Windows end on whole seconds, before the summary is made. At most one LLM request is in
+    // flight; one that overruns the interval is followed by a full interval, never a pile-up.
     boost::asio::awaitable<void> run();
 
     // One summary of what was noted since the last one, ending the window at `now`; nothing
@@ -67,7 +68,7 @@ private:
     std::unordered_map<std::uint64_t, std::size_t> pending_index_;
     std::size_t overflow_ = 0; // anomalies beyond the pending limit, counted as left out
     llm_status status_;
-    bool llm_failing_ = false; // the last request failed: log the change, not each failure
+    bool llm_failing_ = false; // the last summary fell back although the LLM is on
 };
 
 } // namespace wtf::summarize

@@ -71,11 +71,11 @@ response post_readings(context& ctx)
     ingest::parse_limits limits;
     limits.max_readings = cfg.max_readings_per_request;
     if (auto problem = ingest::parse_readings(req.body, is_ndjson(req.content_type), ctx.now,
-                                              limits, ctx.scratch)) {
+                                              pipeline.parse_rules(limits), ctx.scratch)) {
         pipeline.count_rejected_batch(problem->code);
         return error_response(status_for(problem->code), problem->detail);
     }
-    auto result = pipeline.ingest(ctx.scratch.readings(), core::source::http, ctx.now);
+    auto result = pipeline.ingest(ctx.scratch, core::source::http, ctx.now);
     ctx.scratch.clear();
     if (auto const* problem = std::get_if<ingest::problem>(&result)) {
         return error_response(status_for(problem->code), problem->detail);
@@ -86,6 +86,7 @@ response post_readings(context& ctx)
     w.begin_object();
     w.member("accepted", static_cast<std::uint64_t>(counts.accepted));
     w.member("stale", static_cast<std::uint64_t>(counts.stale));
+    w.member("ignored_fields", static_cast<std::uint64_t>(counts.ignored_fields));
     w.end_object();
     return json_response(share(std::move(out)));
 }

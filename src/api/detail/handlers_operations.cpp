@@ -49,7 +49,7 @@ response get_status(context& ctx)
         auto const age = now - *last;
         bool const healthy = age < healthy_within;
         w.member("healthy", healthy);
-        w.member("last_received", *last);
+        w.member("last_received", core::format_isoformat(*last));
         if (healthy) {
             w.member("message", "Data flowing normally");
         } else {
@@ -77,6 +77,7 @@ response get_status(context& ctx)
     w.member("accepted", accepted);
     w.member("stale", stats.stale);
     w.member("rejected", stats.rejected_batches);
+    w.member("ignored_fields", stats.ignored_fields);
     w.key("by_source");
     w.begin_object();
     for (auto const& src : core::source_kinds) {

@@ -186,12 +186,12 @@ constexpr std::string_view document = R"json({
       "readToken": {"type": "http", "scheme": "bearer", "description": "api.read_token. Needed by GET /anomalies, /summary, /status and /metrics when set."}
     },
     "parameters": {
-      "AnomalyLimit": {"name": "limit", "in": "query", "description": "How many of the newest matching anomalies; at most storage.anomaly_history (1000 by default), default 100 or that capacity if smaller.", "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100}},
+      "AnomalyLimit": {"name": "limit", "in": "query", "description": "How many of the newest matching anomalies, at least 1 (0 or less is 422); more than storage.anomaly_history (1000 by default) gives all that are stored, as the seed did. Default 100, or that capacity if smaller.", "schema": {"type": "integer", "minimum": 1, "default": 100}},
       "SensorId": {"name": "sensor_id", "in": "query", "description": "Only this sensor's anomalies.", "schema": {"type": "string", "minLength": 1}},
       "AnomalyType": {"name": "type", "in": "query", "description": "Only anomalies of this type.", "schema": {"type": "string", "enum": ["@ANOMALY_TYPES@"]}},
       "Active": {"name": "active", "in": "query", "description": "Only open (true) or only closed (false) anomalies; 1 and 0 work too.", "schema": {"type": "boolean"}},
       "SummaryDetail": {"name": "detail", "in": "query", "description": "true: full records instead of texts.", "schema": {"type": "boolean", "default": false}},
-      "SummaryLimit": {"name": "limit", "in": "query", "description": "How many of the newest records; needs detail=true. At most storage.summary_history (100 by default), which is also the default.", "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 100}}
+      "SummaryLimit": {"name": "limit", "in": "query", "description": "How many of the newest records, at least 1; needs detail=true. More than storage.summary_history (100 by default, also the default) gives all that are stored.", "schema": {"type": "integer", "minimum": 1, "default": 100}}
     },
     "responses": {
       "BadRequest": {"description": "Malformed JSON, HTTP or request target.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
@@ -220,13 +220,13 @@ constexpr std::string_view document = R"json({
       },
       "Reading": {
         "type": "object",
-        "description": "The seed generator's format. Every field besides timestamp and sensor_id is a parameter and must be a finite number; at most 64 parameters.",
+        "description": "The seed generator's format. Every numeric field besides timestamp and sensor_id is a parameter and must be finite. Other fields (a \"status\": \"ok\" label, say) are ignored and counted, unless they are configured parameters ([detect.parameters]), which must be numbers. At most 64 fields besides timestamp and sensor_id.",
         "required": ["sensor_id"],
         "properties": {
           "timestamp": {"type": "string", "format": "date-time", "description": "RFC 3339; missing means now."},
           "sensor_id": {"type": "string", "minLength": 1, "maxLength": 128, "description": "No control characters."}
         },
-        "additionalProperties": {"type": "number"},
+        "additionalProperties": {"description": "A parameter: a finite number. Anything else is ignored, unless the name is a configured parameter."},
         "maxProperties": 66,
         "examples": [{"timestamp": "2025-05-28T00:01:23Z", "sensor_id": "wtf-pipe-1", "temperature": 23.4, "pressure": 2.1, "flow": 55.0}]
       },
@@ -235,7 +235,8 @@ constexpr std::string_view document = R"json({
         "required": ["accepted", "stale"],
         "properties": {
           "accepted": {"type": "integer", "minimum": 0, "description": "Readings taken, stale ones included."},
-          "stale": {"type": "integer", "minimum": 0, "description": "Readings not newer than their sensor's last one: ignored."}
+          "stale": {"type": "integer", "minimum": 0, "description": "Readings not newer than their sensor's last one: ignored."},
+          "ignored_fields": {"type": "integer", "minimum": 0, "description": "Fields that were not numbers and not configured parameters: ignored."}
         }
       },
       "Anomaly": {
@@ -308,7 +309,7 @@ constexpr std::string_view document = R"json({
             "required": ["healthy", "last_received", "message"],
             "properties": {
               "healthy": {"type": "boolean", "description": "A reading arrived within 60 s."},
-              "last_received": {"$ref": "#/components/schemas/Timestamp"},
+              "last_received": {"type": ["string", "null"], "format": "date-time", "description": "When the newest reading arrived, in the seed's format: 2025-05-28T00:01:23.456789+00:00 (what Python's datetime.fromisoformat reads before 3.11)."},
               "message": {"type": "string"}
             }
           },
@@ -379,6 +380,7 @@ constexpr std::string_view document = R"json({
               "accepted": {"type": "integer", "minimum": 0},
               "stale": {"type": "integer", "minimum": 0},
               "rejected": {"type": "integer", "minimum": 0, "description": "Refused batches."},
+              "ignored_fields": {"type": "integer", "minimum": 0, "description": "Fields of accepted readings that were not numbers and not configured parameters, ignored."},
               "by_source": {
                 "type": "object",
                 "required": ["@SOURCES@"],

@@ -56,16 +56,18 @@ bool is_empty_param(boost::urls::param const& p) noexcept
     return p.key.empty() && (!p.has_value || p.value.empty());
 }
 
-// A limit: an integer from 1 to `capacity` (the size of the ring it reads).
+// A limit: an integer of at least 1; more than `capacity` (the size of the ring it reads) asks
+// for everything there is, as the seed's LRANGE did, so it is cut to the capacity.
 std::optional<std::string> parse_limit(std::string_view name, std::string_view value,
                                        std::size_t capacity, std::size_t& out)
 {
     std::uint64_t n = 0;
     auto const* end = value.data() + value.size();
     auto const [ptr, ec] = std::from_chars(value.data(), end, n);
-    if (value.empty() || ec != std::errc{} || ptr != end || n < 1 || n > capacity)
-        return quoted_name(name) + " must be an integer between 1 and " + std::to_string(capacity);
-    out = static_cast<std::size_t>(n);
+    bool const huge = ec == std::errc::result_out_of_range && ptr == end;
+    if (!huge && (value.empty() || ec != std::errc{} || ptr != end || n < 1))
+        return quoted_name(name) + " must be an integer of at least 1";
+    out = huge || n > capacity ? capacity : static_cast<std::size_t>(n);
     return std::nullopt;
 }
 

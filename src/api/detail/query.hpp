@@ -13,15 +13,17 @@
 
 namespace wtf::api::detail {
 
-// GET /anomalies: limit (1..capacity, default min(100, capacity)), sensor_id, type, active.
+// GET /anomalies: limit (>= 1, cut to capacity; default min(100, capacity)), sensor_id, type,
+// active.
 // Fills `out` and a normalised `key` (equal keys select equal anomalies). Returns the 422
 // detail naming the parameter when a parameter is unknown, repeated or invalid.
 std::optional<std::string> parse_anomaly_query(boost::urls::params_view params,
                                                std::size_t capacity, store::anomaly_query& out,
                                                std::string& key);
 
-// GET /summary: detail (true: full records), limit (1..capacity, default capacity; only with
-// detail). Returns the 422 detail naming the parameter when one is unknown, repeated or invalid.
+// GET /summary: detail (true: full records), limit (>= 1, cut to capacity, default capacity;
+// only with detail). Returns the 422 detail naming the parameter when one is unknown, repeated or
+// invalid.
 std::optional<std::string> parse_summary_query(boost::urls::params_view params,
                                                std::size_t capacity, bool& detail,
                                                std::size_t& limit);

@@ -149,6 +149,7 @@ std::string render(report const& r)
         out += '\n';
     }
     out += "Summary (" + r.summary_source + "):\n" + indented(r.summary);
+    for (auto const& note : r.summary_notes) out += indented("(" + note + ")");
     for (auto const& file : r.saved) out += "Saved: " + file + '\n';
     return out;
 }

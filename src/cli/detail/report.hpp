@@ -42,9 +42,10 @@ struct report {
     std::string dropout_gap; // "auto (5 x each sensor's median interval)", "10 s"
     std::array<std::uint64_t, core::anomaly_kinds.size()> anomalies_by_type{}; // by index_of
     std::uint64_t still_open = 0;
-    std::string summary;            // the text
-    std::string summary_source;     // "LLM (model), checked against the anomalies" / "..."
-    std::vector<std::string> saved; // files written
+    std::string summary;                    // the text
+    std::string summary_source;             // "LLM (model), checked against the anomalies" / "..."
+    std::vector<std::string> summary_notes; // what was checked, stripped or left out
+    std::vector<std::string> saved;         // files written
 };
 
 std::string render(report const& r);

@@ -1,5 +1,7 @@
 #include "cli/detail/saved_response.hpp"
 
+#include <wtf/core/json_writer.hpp>
+
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
@@ -72,34 +74,70 @@ std::string csv_field(std::string_view text)
 
 } // namespace
 
+namespace {
+
+// The server's reply as it came, inside the document: as JSON when it is JSON (byte for byte),
+// else as a string.
+void write_verbatim(core::json_writer& w, std::string const& raw)
+{
+    boost::system::error_code ec;
+    json::parse(raw, ec);
+    if (!ec)
+        w.raw(raw);
+    else
+        w.value(std::string_view{raw});
+}
+
+} // namespace
+
 std::string response_document(summarize::wording const& w, summarize::batch const& b,
                               std::chrono::system_clock::time_point at)
 {
-    if (w.from_llm() && w.reply) return w.reply->raw;
+    // The reply as the server sent it, when its content is what was used.
+    if (w.from_llm() && w.reply && w.stripped.empty()) return w.reply->raw;
 
-    json::object mark;
-    mark["source"] = "deterministic";
-    mark["reason"] = w.fallback_reason;
-    mark["anomalies"] = b.anomalies.size();
-    mark["left_out"] = b.left_out;
-    mark["window_start"] = core::format_rfc3339(b.window_start);
-    mark["window_end"] = core::format_rfc3339(b.window_end);
+    std::string out;
+    core::json_writer doc{out};
+    doc.begin_object();
+    doc.member("object", "chat.completion");
+    doc.member(
+        "created",
+        static_cast<std::int64_t>(
+            std::chrono::duration_cast<std::chrono::seconds>(at.time_since_epoch()).count()));
+    doc.member("model", w.from_llm() ? std::string_view{w.model}
+                                     : std::string_view{"wtfd-deterministic-summary"});
+    doc.key("choices");
+    doc.begin_array();
+    doc.begin_object();
+    doc.member("index", 0);
+    doc.key("message");
+    doc.begin_object();
+    doc.member("role", "assistant");
+    doc.member("content", std::string_view{w.text});
+    doc.end_object();
+    doc.member("finish_reason", "stop");
+    doc.end_object();
+    doc.end_array();
+
+    doc.key("wtfd");
+    doc.begin_object();
+    doc.member("source", w.from_llm() ? "llm" : "deterministic");
+    if (!w.from_llm()) doc.member("reason", std::string_view{w.fallback_reason});
+    doc.member("anomalies", static_cast<std::uint64_t>(b.anomalies.size()));
+    doc.member("left_out", static_cast<std::uint64_t>(b.left_out));
+    doc.member("window_start", core::format_rfc3339(b.window_start));
+    doc.member("window_end", core::format_rfc3339(b.window_end));
     if (w.reply) {
-        // Kept for the record: what the LLM said and why it was not used.
-        boost::system::error_code ec;
-        auto rejected = json::parse(w.reply->raw, ec);
-        mark["rejected_response"] = ec ? json::value(w.reply->raw) : std::move(rejected);
+        doc.member("checks", summarize::answer_checks());
+        // What was taken out of the content before it was checked (reasoning blocks).
+        if (!w.stripped.empty()) doc.member("stripped", std::string_view{w.stripped});
+        // Kept for the record: the server's reply, verbatim.
+        doc.key(w.from_llm() ? "response" : "rejected_response");
+        write_verbatim(doc, w.reply->raw);
     }
-    json::object message{{"role", "assistant"}, {"content", w.text}};
-    json::object choice{{"index", 0}, {"message", std::move(message)}, {"finish_reason", "stop"}};
-    json::object doc;
-    doc["object"] = "chat.completion";
-    doc["created"] =
-        std::chrono::duration_cast<std::chrono::seconds>(at.time_since_epoch()).count();
-    doc["model"] = "wtfd-deterministic-summary";
-    doc["choices"] = json::array{std::move(choice)};
-    doc["wtfd"] = std::move(mark);
-    return json::serialize(doc) + '\n';
+    doc.end_object();
+    doc.end_object();
+    return out + '\n';
 }
 
 std::variant<saved_paths, std::string> save_response(std::string const& dir,

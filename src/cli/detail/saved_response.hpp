@@ -3,7 +3,8 @@
 // responses/model_response_YYYYmmdd_HHMMSS.json (local time) holding a chat completion, and a
 // row in results.csv (timestamp,model_api_url,output_filename).
 
-#include <wtf/summarize/text.hpp>
+#include <wtf/summarize/batch.hpp>
+#include <wtf/summarize/grounding.hpp>
 #include <wtf/summarize/wording.hpp>
 
 #include <chrono>
@@ -12,9 +13,11 @@
 
 namespace wtf::cli::detail {
 
-// The file's content: the LLM's chat completion verbatim when its text was used; otherwise a
-// chat completion of wtfd's deterministic summary, marked in "wtfd" with the reason (and the
-// rejected completion, if there was one), so readers of choices[0].message.content still work.
+// The file's content: the LLM's chat completion verbatim when its content was used as it came;
+// otherwise a chat completion of the summary used, marked in "wtfd": the source ("llm" or
+// "deterministic"), the reason for a fallback, the checks the answer went through, what was
+// stripped from it (reasoning), and the server's reply verbatim ("response", or
+// "rejected_response"), so readers of choices[0].message.content still work.
 std::string response_document(summarize::wording const& w, summarize::batch const& b,
                               std::chrono::system_clock::time_point at);
 

@@ -76,7 +76,7 @@ private:
             for (std::size_t k = 0; k < id.size() && same; ++k)
                 same = lower(s_[i_ + k]) == lower(id[k]);
             if (same && id_ends_at(i_ + id.size())) {
-                out_.sensor_ids.emplace_back(s_.substr(i_, id.size()));
+                out_.sensor_ids.push_back({std::string{s_.substr(i_, id.size())}, i_});
                 i_ += id.size();
                 return true;
             }
@@ -96,7 +96,7 @@ private:
             end = p;
         }
         if (!has_digit || end == i_ || !id_ends_at(end)) return false;
-        out_.sensor_ids.emplace_back(s_.substr(i_, end - i_));
+        out_.sensor_ids.push_back({std::string{s_.substr(i_, end - i_)}, i_});
         i_ = end;
         return true;
     }
@@ -191,6 +191,7 @@ private:
             }
         }
         t.text = std::string{s_.substr(i_, p - i_)};
+        t.pos = i_;
         out_.times.push_back(std::move(t));
         i_ = p;
         return true;
@@ -217,6 +218,7 @@ private:
         p = seconds_part(p + 3, sec, t.precision);
         t.of_day = hours{h} + minutes{*mm} + sec;
         t.text = std::string{s_.substr(i_, p - i_)};
+        t.pos = i_;
         out_.times.push_back(std::move(t));
         i_ = p;
         return true;
@@ -241,7 +243,8 @@ private:
             i_ = p;
             return true;
         }
-        out_.numbers.push_back({negative ? -v : v, decimals, std::string{s_.substr(i_, p - i_)}});
+        out_.numbers.push_back(
+            {negative ? -v : v, decimals, std::string{s_.substr(i_, p - i_)}, i_});
         i_ = p;
         return true;
     }

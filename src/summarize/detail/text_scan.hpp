@@ -1,6 +1,7 @@
 #pragma once
-// Finds the facts a piece of prose states: numbers, sensor ids and times. Used by
-// check_grounding; kept apart so the tokenising rules can be tested and read on their own.
+// Finds the facts a piece of prose states: numbers, sensor ids and times, with where they stand.
+// Used by the answer checks; kept apart so the tokenising rules can be tested and read on their
+// own.
 
 #include <wtf/core/time.hpp>
 
@@ -18,6 +19,7 @@ struct stated_number {
     double value = 0.0;
     int decimals = 0;
     std::string text;
+    std::size_t pos = 0; // byte offset in the text; `pos + text.size()` is its end
 };
 
 // A time as written. instant: a full date and time (a missing zone means UTC); date: a day with
@@ -30,12 +32,18 @@ struct stated_time {
     std::chrono::microseconds of_day{0}; // clock
     std::chrono::microseconds precision{0};
     std::string text;
+    std::size_t pos = 0;
+};
+
+struct stated_id {
+    std::string text; // as written
+    std::size_t pos = 0;
 };
 
 struct scan_result {
     std::vector<stated_number> numbers;
     std::vector<stated_time> times;
-    std::vector<std::string> sensor_ids; // as written
+    std::vector<stated_id> sensor_ids;
 };
 
 // `known_ids` are matched literally (case-insensitive, longest first) before the generic

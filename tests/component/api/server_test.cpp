@@ -326,7 +326,8 @@ asio::awaitable<void> ingest_client(std::uint16_t port, std::string reading)
     co_await http::async_write(stream, serializer, asio::use_awaitable);
     auto const accepted = co_await read_reply(stream, buffer);
     CHECK(accepted.result_int() == 200);
-    CHECK(json::parse(accepted.body()) == json::parse(R"({"accepted": 1, "stale": 0})"));
+    CHECK(json::parse(accepted.body()) ==
+          json::parse(R"({"accepted": 1, "stale": 0, "ignored_fields": 0})"));
 
     auto const anomalies =
         co_await exchange(stream, buffer, make_request(http::verb::get, "/anomalies"));

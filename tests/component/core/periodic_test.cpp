@@ -55,6 +55,27 @@ TEST_CASE("after an overrun the schedule restarts from now instead of bursting",
     CHECK(ticks[2] - ticks[1] >= 45ms);
 }
 
+TEST_CASE("after restart() the next tick is a whole period away", "[component]")
+{
+    asio::io_context ioc;
+    std::vector<steady::time_point> ticks;
+    auto task = [&]() -> asio::awaitable<void> {
+        wtf::core::periodic schedule{co_await asio::this_coro::executor, 200ms};
+        while (ticks.size() < 2 && co_await schedule.next()) {
+            ticks.push_back(steady::now());
+            std::this_thread::sleep_for(300ms); // overruns the period
+            schedule.restart();
+        }
+    };
+    asio::co_spawn(ioc, task(), [](std::exception_ptr e) {
+        if (e) std::rethrow_exception(e);
+    });
+    ioc.run_for(10s);
+    REQUIRE(ticks.size() == 2);
+    // Without restart() the second tick would come at once after the overrun (300 ms).
+    CHECK(ticks[1] - ticks[0] >= 490ms);
+}
+
 TEST_CASE("a cancelled periodic task ends with false, not an exception", "[component]")
 {
     asio::io_context ioc;

@@ -285,7 +285,7 @@ TEST_CASE("summaries land in summary_history newest first, trimmed", "[component
 TEST_CASE("last_data_received is SET in the seed's format and follows the newest reading",
           "[component][mirror]")
 {
-    CHECK(mirror::seed_timestamp(t0) == "2025-05-28T00:01:00.000000+00:00");
+    CHECK(core::format_isoformat(t0) == "2025-05-28T00:01:00.000000+00:00");
 
     test::redis_server server;
     asio::io_context ioc;

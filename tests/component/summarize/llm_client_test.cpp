@@ -392,3 +392,69 @@ TEST_CASE("https verifies the server's certificate against ca_file", "[component
         CHECK_THROWS_AS((summarize::llm_client{ioc.get_executor(), s}), std::invalid_argument);
     }
 }
+
+TEST_CASE("usage.prompt_tokens and completion_tokens are read from the answer", "[component]")
+{
+    asio::io_context ioc;
+    test::llm_stand_in server{ioc.get_executor()};
+    server.set_content(grounded);
+    summarize::llm_client client{ioc.get_executor(), settings_for(server.base_url())};
+    auto const reply = reply_of(ask(ioc, client));
+    REQUIRE(reply.prompt_tokens);
+    REQUIRE(reply.completion_tokens);
+    auto const q = question();
+    CHECK(*reply.prompt_tokens ==
+          test::llm_stand_in::count_tokens(q.system) + test::llm_stand_in::count_tokens(q.user));
+    CHECK(*reply.completion_tokens == test::llm_stand_in::count_tokens(grounded));
+}
+
+namespace {
+
+std::optional<std::size_t> context_of(asio::io_context& ioc, summarize::llm_client& client)
+{
+    std::optional<std::optional<std::size_t>> out;
+    auto task = [&]() -> asio::awaitable<void> { out = co_await client.context_size(); };
+    ioc.restart();
+    asio::co_spawn(ioc, task(), [&ioc](std::exception_ptr e) {
+        ioc.stop();
+        if (e) std::rethrow_exception(e);
+    });
+    ioc.run_for(test_timeout);
+    REQUIRE(out.has_value());
+    return *out;
+}
+
+} // namespace
+
+TEST_CASE("the context size comes from llama.cpp's /props beside /v1", "[component]")
+{
+    asio::io_context ioc;
+    test::llm_stand_in server{ioc.get_executor()};
+    server.set_context(4'096);
+    summarize::llm_client client{ioc.get_executor(), settings_for(server.base_url())};
+    CHECK(context_of(ioc, client) == std::optional<std::size_t>{4'096});
+    CHECK(server.props_requests() == 1);
+    CHECK(server.requests().empty()); // /props is not a chat request
+}
+
+TEST_CASE("a server without /props is not asked again", "[component]")
+{
+    asio::io_context ioc;
+    test::llm_stand_in server{ioc.get_executor()};
+    summarize::llm_client client{ioc.get_executor(), settings_for(server.base_url())};
+    CHECK_FALSE(context_of(ioc, client));
+    CHECK_FALSE(context_of(ioc, client));
+    CHECK(server.props_requests() == 1);
+}
+
+TEST_CASE("a failed request says how long it took", "[component]")
+{
+    asio::io_context ioc;
+    test::llm_stand_in server{ioc.get_executor()};
+    server.set_mode(test::llm_mode::error_503);
+    summarize::llm_client client{ioc.get_executor(), settings_for(server.base_url())};
+    auto const o = ask(ioc, client);
+    REQUIRE(std::holds_alternative<summarize::llm_error>(o));
+    // One retry after 500 ms of backoff.
+    CHECK(std::get<summarize::llm_error>(o).latency >= 450ms);
+}

@@ -50,7 +50,8 @@ TEST_CASE("the LLM's chat completion is saved verbatim", "[unit][cli]")
 TEST_CASE("wtfd's own summary is saved as a chat completion marked as deterministic", "[unit][cli]")
 {
     summarize::wording w;
-    w.outcome = summarize::llm_outcome::not_grounded;
+    w.outcome = summarize::llm_outcome::rejected;
+    w.fault = summarize::answer_fault::not_grounded;
     w.fallback_reason = "LLM answer not grounded: number 47.3 is not in the batch";
     w.text = "During the period ...";
     w.reply = summarize::chat_reply{};
@@ -68,6 +69,42 @@ TEST_CASE("wtfd's own summary is saved as a chat completion marked as determinis
     w.reply->raw = "not json";
     auto const kept = boost::json::parse(cli::detail::response_document(w, one_spike(), {}));
     CHECK(kept.at("wtfd").at("rejected_response") == "not json");
+}
+
+TEST_CASE("a rejected reply is kept byte for byte, numbers and key order included", "[unit][cli]")
+{
+    summarize::wording w;
+    w.outcome = summarize::llm_outcome::rejected;
+    w.fallback_reason = "LLM answer unreadable: too short for a summary (2 words)";
+    w.text = "During the period ...";
+    w.reply = summarize::chat_reply{};
+    w.reply->raw = R"({"choices":[{"message":{"content":"ok ok"}}],"timings":{"prompt_ms":1.50}})";
+    auto const doc = cli::detail::response_document(w, one_spike(), {});
+    CHECK_THAT(doc, Catch::Contains(R"("rejected_response":)" + w.reply->raw));
+    auto const mark = boost::json::parse(doc).at("wtfd");
+    CHECK(std::string{mark.at("checks").as_string()}.find("grounded") != std::string::npos);
+}
+
+TEST_CASE("an answer used after its reasoning was stripped is saved with both marked",
+          "[unit][cli]")
+{
+    summarize::wording w;
+    w.outcome = summarize::llm_outcome::used;
+    w.model = "m";
+    w.text = "Sensor wtf-pipe-1 reported a temperature spike of 45.2 °C.";
+    w.stripped = "<think>Let me see.</think>";
+    w.reply = summarize::chat_reply{};
+    w.reply->raw = R"({"choices":[{"message":{"content":"<think>Let me see.</think>\nSensor )"
+                   R"(wtf-pipe-1 reported a temperature spike of 45.2 °C."}}],"model":"m"})";
+    auto const text = cli::detail::response_document(w, one_spike(), {});
+    CHECK_THAT(text, Catch::Contains(R"("response":)" + w.reply->raw));
+    auto const doc = boost::json::parse(text);
+    CHECK(doc.at("choices").at(0).at("message").at("content").as_string() == w.text);
+    CHECK(doc.at("model") == "m");
+    auto const& mark = doc.at("wtfd");
+    CHECK(mark.at("source") == "llm");
+    CHECK(mark.at("stripped") == "<think>Let me see.</think>");
+    CHECK_FALSE(mark.as_object().contains("reason"));
 }
 
 TEST_CASE("responses are never overwritten and results.csv gets its header once", "[unit][cli]")

@@ -210,6 +210,8 @@ ca_file = "/etc/wtfd/ca.pem"
 max_tokens = 256
 max_response_bytes = 65536
 max_prompt_bytes = 8192
+context_tokens = 4096
+max_prompt_tokens = 3000
 )");
     CHECK(c.summary.interval == 30s);
     CHECK(c.summary.max_buffer == 20);
@@ -225,6 +227,15 @@ max_prompt_bytes = 8192
     CHECK(c.llm.max_tokens == 256);
     CHECK(c.llm.max_response_bytes == 65536);
     CHECK(c.llm.max_prompt_bytes == 8192);
+    CHECK(c.llm.context_tokens == 4096);
+    CHECK(c.llm.max_prompt_tokens == 3000);
+}
+
+TEST_CASE("llm.context_tokens is \"auto\" by default and may be set back to it", "[unit]")
+{
+    CHECK(parsed("").llm.context_tokens == 0);
+    CHECK(parsed("[llm]\ncontext_tokens = \"auto\"\n").llm.context_tokens == 0);
+    CHECK(parsed("").llm.max_prompt_tokens == 0);
 }
 
 TEST_CASE("Every [redis], [storage] and [log] key is read", "[unit]")
@@ -494,6 +505,11 @@ TEST_CASE("Wrong [summary] and [llm] values name the key and the line", "[unit]"
         {"llm", "max_response_bytes = 67108865", "llm.max_response_bytes"},
         {"llm", "max_prompt_bytes = 1023", "llm.max_prompt_bytes"},
         {"llm", "max_prompt_bytes = 16777217", "llm.max_prompt_bytes"},
+        {"llm", "context_tokens = 255", "llm.context_tokens"},
+        {"llm", "context_tokens = \"big\"", "llm.context_tokens"},
+        {"llm", "context_tokens = 1.5", "llm.context_tokens"},
+        {"llm", "max_prompt_tokens = 100", "llm.max_prompt_tokens"},
+        {"llm", "max_prompt_tokens = -1", "llm.max_prompt_tokens"},
     });
 }
 

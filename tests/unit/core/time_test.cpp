@@ -75,3 +75,14 @@ TEST_CASE("differences and sums of time points saturate instead of overflowing",
     CHECK(add_saturated(latest_time, max_time_span) > latest_time);
     CHECK(seconds_between(timestamp::min(), timestamp::max()) > 9e12);
 }
+
+TEST_CASE("the seed's isoformat has microseconds and +00:00 always", "[unit]")
+{
+    using wtf::core::format_isoformat;
+    CHECK(format_isoformat(wtf::core::parse_rfc3339("2025-05-28T00:01:23.456789Z").value()) ==
+          "2025-05-28T00:01:23.456789+00:00");
+    CHECK(format_isoformat(wtf::core::parse_rfc3339("2025-05-28T00:01:23Z").value()) ==
+          "2025-05-28T00:01:23.000000+00:00");
+    CHECK(format_isoformat(wtf::core::parse_rfc3339("2025-05-28T02:01:23.5+02:00").value()) ==
+          "2025-05-28T00:01:23.500000+00:00");
+}

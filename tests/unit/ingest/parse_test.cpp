@@ -35,6 +35,15 @@ void require_invalid(std::string_view body, std::string_view detail, bool ndjson
     CHECK(p.detail == detail);
 }
 
+// Limits with the default [detect.parameters] configured: temperature, pressure and flow.
+parse_limits configured()
+{
+    static auto const rules = wtf::detect::settings::default_parameters();
+    parse_limits limits;
+    limits.parameters = rules;
+    return limits;
+}
+
 double value_of(wtf::core::reading const& r, std::string_view parameter)
 {
     for (auto const& m : r.values)
@@ -361,23 +370,46 @@ TEST_CASE("A timestamp that is not a string is refused", "[unit]")
                     "item 0: field 'timestamp' must be an RFC 3339 time string");
 }
 
-TEST_CASE("A string value is refused as not a finite number", "[unit]")
+TEST_CASE("A string value of a configured parameter is refused as not a finite number", "[unit]")
 {
     require_invalid(R"([{"sensor_id": "a", "flow": 1}, {"sensor_id": "a", "flow": 1},
                         {"sensor_id": "a", "pressure": 2.0, "temperature": "23.4"}])",
-                    "item 2: field 'temperature' must be a finite number");
+                    "item 2: field 'temperature' must be a finite number", false, configured());
 }
 
-TEST_CASE("Boolean, null, array and object values are refused", "[unit]")
+TEST_CASE("Boolean, null, array and object values of a configured parameter are refused", "[unit]")
 {
-    require_invalid(R"({"sensor_id": "a", "valve_open": true})",
-                    "item 0: field 'valve_open' must be a finite number");
+    require_invalid(R"({"sensor_id": "a", "flow": true})",
+                    "item 0: field 'flow' must be a finite number", false, configured());
     require_invalid(R"({"sensor_id": "a", "flow": null})",
-                    "item 0: field 'flow' must be a finite number");
+                    "item 0: field 'flow' must be a finite number", false, configured());
     require_invalid(R"({"sensor_id": "a", "flow": [1]})",
-                    "item 0: field 'flow' must be a finite number");
+                    "item 0: field 'flow' must be a finite number", false, configured());
     require_invalid(R"({"sensor_id": "a", "flow": {"v": 1}})",
-                    "item 0: field 'flow' must be a finite number");
+                    "item 0: field 'flow' must be a finite number", false, configured());
+}
+
+TEST_CASE("Fields that are not numbers and not configured parameters are ignored and counted",
+          "[unit]")
+{
+    batch b;
+    auto const p = parse_readings(
+        R"([{"sensor_id": "a", "flow": 55.0, "status": "ok", "valve_open": true},
+            {"sensor_id": "b", "temperature": 23.4, "note": null, "tags": ["x"], "site": {}}])",
+        false, now, configured(), b);
+    REQUIRE_FALSE(p.has_value());
+    REQUIRE(b.readings().size() == 2);
+    CHECK(b.readings()[0].values.size() == 1);
+    CHECK(value_of(b.readings()[1], "temperature") == 23.4);
+    CHECK(b.ignored_fields() == 5);
+    b.clear();
+    CHECK(b.ignored_fields() == 0);
+}
+
+TEST_CASE("A reading whose only fields besides its sensor are text has no parameter values",
+          "[unit]")
+{
+    require_invalid(R"({"sensor_id": "a", "status": "ok"})", "item 0: no parameter values");
 }
 
 TEST_CASE("A number too large for a double is refused as not finite", "[unit]")
@@ -449,7 +481,7 @@ TEST_CASE("An NDJSON item's problem names its item and line", "[unit]")
                     "{\"sensor_id\": \"b\", \"flow\": 1}\r\n"
                     "\r\n"
                     "{\"sensor_id\": \"c\", \"flow\": \"x\"}\n",
-                    "item 2 (line 5): field 'flow' must be a finite number", true);
+                    "item 2 (line 5): field 'flow' must be a finite number", true, configured());
 }
 
 TEST_CASE("The first invalid item fails the batch", "[unit]")
