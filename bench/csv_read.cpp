@@ -1,9 +1,9 @@
-// Rows per second of replay::read_csv on the generator's CSV layout, and the process's peak RSS.
+// Rows per second of sources::read_csv on the generator's CSV layout, and the process's peak RSS.
 //   wtf_bench_csv [ROWS [FILE]]   ROWS (default 5000000) rows are written to FILE (default a
 //                                 temporary file, removed afterwards), then read three times.
 //   wtf_bench_csv --read FILE     times an existing file instead.
 
-#include <wtf/replay/csv_source.hpp>
+#include <wtf/sources/csv_source.hpp>
 
 #include <chrono>
 #include <cstdio>
@@ -18,7 +18,7 @@
 
 namespace {
 
-struct counting_sink final : wtf::replay::reading_sink {
+struct counting_sink final : wtf::sources::row_sink {
     std::uint64_t readings = 0;
     std::uint64_t values = 0;
     double sum = 0.0; // keeps the parsing from being optimised away
@@ -28,7 +28,7 @@ struct counting_sink final : wtf::replay::reading_sink {
         values += r.values.size();
         for (auto const& m : r.values) sum += m.value;
     }
-    void on_problem(wtf::replay::row_problem const& p) override
+    void on_problem(wtf::sources::row_problem const& p) override
     {
         std::fprintf(stderr, "%s\n", to_string(p).c_str());
     }
@@ -80,15 +80,15 @@ int main(int argc, char** argv)
     for (int run = 0; run < 3; ++run) {
         counting_sink sink;
         auto const start = std::chrono::steady_clock::now();
-        auto const result = wtf::replay::read_csv(path, {}, sink);
+        auto const result = wtf::sources::read_csv(path, {}, sink);
         auto const seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        if (auto const* f = std::get_if<wtf::replay::csv_failure>(&result)) {
+        if (auto const* f = std::get_if<wtf::sources::csv_failure>(&result)) {
             std::fprintf(stderr, "%s\n", f->message.c_str());
             status = 1;
             break;
         }
-        auto const& s = std::get<wtf::replay::csv_summary>(result);
+        auto const& s = std::get<wtf::sources::csv_summary>(result);
         std::printf("run %d: %llu rows (%llu readings, %llu rejected, format %s) in %.3f s: "
                     "%.2f M rows/s, %.0f ns/row (checksum %.1f)\n",
                     run + 1, static_cast<unsigned long long>(s.rows),

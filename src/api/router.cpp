@@ -163,7 +163,7 @@ std::span<router::endpoint const> router::endpoints() const noexcept { return im
 
 void router::apply(settings const& s) { impl_->cfg = s; }
 
-response router::handle(request const& req, core::timestamp now, ingest::batch& scratch)
+response router::handle(request const& req, core::timestamp now, sources::batch& scratch)
 {
     auto& m = *impl_;
     try {

@@ -100,7 +100,7 @@ struct connection {
     std::shared_ptr<state> owner;
     beast::tcp_stream stream;
     beast::flat_buffer buffer;
-    ingest::batch scratch;
+    sources::batch scratch;
     std::list<connection*>::iterator pos;
     bool idle = false; // waiting for the first byte of a request: stop() may close it
     api::stream* streaming = nullptr; // the response being streamed: stop() ends it

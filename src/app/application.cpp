@@ -10,10 +10,10 @@
 #include <wtf/daemon/task_group.hpp>
 #include <wtf/daemon/tasks.hpp>
 #include <wtf/detect/detector.hpp>
-#include <wtf/ingest/generator.hpp>
+#include <wtf/sources/generator.hpp>
 #include <wtf/ingest/pipeline.hpp>
 #include <wtf/log/log.hpp>
-#include <wtf/mirror/redis_ingest.hpp>
+#include <wtf/sources/redis_ingest.hpp>
 #include <wtf/mirror/redis_mirror.hpp>
 #include <wtf/store/history.hpp>
 #include <wtf/store/journal.hpp>
@@ -127,7 +127,7 @@ struct application::impl {
           redis_ingest{config.redis.enabled && config.redis.ingest
                            ? build("mirror", "Redis",
                                    [this] {
-                                       return std::make_unique<mirror::redis_ingest>(
+                                       return std::make_unique<sources::redis_ingest>(
                                            ioc.get_executor(), config.redis, pipeline);
                                    })
                            : nullptr},
@@ -139,10 +139,7 @@ struct application::impl {
                                  : nullptr},
           summarizer{config.summary, config.llm, parameters_of(config.detect),
                      history,        llm.get(),  started},
-          generator{config.generator, ingest::generated_parameters(config.detect),
-                    [this](core::reading const& r) {
-                        pipeline.ingest(std::span{&r, 1}, core::source::generator, core::now());
-                    }},
+          generator{config.generator, sources::generated_parameters(config.detect), pipeline},
           health{health_reporters()},
           server{ioc.get_executor(), config.api, services()}
     {}
@@ -164,16 +161,16 @@ struct application::impl {
     detect::detector detector;
     store::history history;
     ingest::pipeline pipeline;
-    std::unique_ptr<store::journal> journal;            // null: storage.journal is off
-    std::unique_ptr<mirror::redis_mirror> redis;        // null: Redis is off
-    std::unique_ptr<mirror::redis_ingest> redis_ingest; // null: no Redis ingest
-    std::unique_ptr<summarize::llm_client> llm;         // null: the LLM is off
+    std::unique_ptr<store::journal> journal;             // null: storage.journal is off
+    std::unique_ptr<mirror::redis_mirror> redis;         // null: Redis is off
+    std::unique_ptr<sources::redis_ingest> redis_ingest; // null: no Redis ingest
+    std::unique_ptr<summarize::llm_client> llm;          // null: the LLM is off
     summarize::summarizer summarizer;
-    ingest::generator generator;
+    sources::generator generator;
     api::metrics metrics;
     // What /status shows of the components that are switched off.
     core::fixed_health redis_off{mirror::health_of(mirror::redis_status{})};
-    core::fixed_health redis_ingest_off{mirror::health_of(mirror::ingest_status{})};
+    core::fixed_health redis_ingest_off{sources::health_of(sources::ingest_status{})};
     core::fixed_health journal_off{store::health_of(store::journal_status{})};
     std::vector<core::health_reporter const*> health; // /status, /metrics and STATUS= read these
     api::server server;
@@ -273,7 +270,7 @@ std::vector<application::impl::reloadable> application::impl::reloadables()
          }},
         {"[generator]",
          [this](daemon_config const& next) {
-             return generator.apply(next.generator, ingest::generated_parameters(next.detect));
+             return generator.apply(next.generator, sources::generated_parameters(next.detect));
          }},
         {"[llm]",
          [this](daemon_config const& next) {

@@ -3,8 +3,8 @@
 #include <wtf/core/json_writer.hpp>
 #include <wtf/core/time.hpp>
 #include <wtf/log/log.hpp>
-#include <wtf/replay/csv_source.hpp>
-#include <wtf/replay/influx_source.hpp>
+#include <wtf/sources/csv_source.hpp>
+#include <wtf/sources/influx_source.hpp>
 #include <wtf/store/history.hpp>
 #include <wtf/summarize/llm_client.hpp>
 #include <wtf/summarize/summarizer.hpp>
@@ -90,9 +90,9 @@ std::optional<std::string> environment_value(char const* name)
 
 std::string quoted_char(char c) { return c == '\t' ? "tab" : std::string{'\''} + c + '\''; }
 
-std::string describe(replay::csv_layout const& l)
+std::string describe(sources::csv_layout const& l)
 {
-    std::string s{replay::to_string(l.format)};
+    std::string s{sources::to_string(l.format)};
     s += ", " + quoted_char(l.delimiter) + "-separated, time column " + l.time_column;
     if (!l.sensor_column.empty())
         s += ", sensor column " + l.sensor_column;
@@ -194,28 +194,28 @@ bool read_sources(detail::analyze_options const& o, asio::io_context& ioc, detai
     bool all_read = true;
     if (o.influx) {
         auto const name = "influx " + o.influx->url + " db " + o.influx->database;
-        auto outcome = run_to_completion(ioc, replay::read_influx(*o.influx, replay));
+        auto outcome = run_to_completion(ioc, sources::read_influx(*o.influx, replay));
         if (auto* error = std::get_if<std::string>(&outcome)) {
             std::fprintf(stderr, "wtfd analyze: %s\n", error->c_str());
             r.sources.push_back({name, {}, 0, 0, *error});
             return false;
         }
-        auto const& s = std::get<replay::influx_summary>(outcome);
+        auto const& s = std::get<sources::influx_summary>(outcome);
         r.sources.push_back({name, std::to_string(s.series) + " series, query " + o.influx->query,
                              s.points, s.rejected, std::nullopt});
         found_parameters.insert(s.parameters.begin(), s.parameters.end());
         if (o.csv.strict && s.rejected > 0) all_read = false;
     }
     for (auto const& file : o.files) {
-        auto outcome = replay::read_csv(file, o.csv, replay);
-        if (auto* failure = std::get_if<replay::csv_failure>(&outcome)) {
+        auto outcome = sources::read_csv(file, o.csv, replay);
+        if (auto* failure = std::get_if<sources::csv_failure>(&outcome)) {
             std::fprintf(stderr, "wtfd analyze: %s\n", failure->message.c_str());
             r.sources.push_back({file, {}, 0, 0, failure->message});
             all_read = false;
             if (o.csv.strict) break;
             continue;
         }
-        auto const& s = std::get<replay::csv_summary>(outcome);
+        auto const& s = std::get<sources::csv_summary>(outcome);
         r.sources.push_back({file, describe(s.layout), s.rows, s.rejected, std::nullopt});
         found_parameters.insert(s.layout.parameters.begin(), s.layout.parameters.end());
     }

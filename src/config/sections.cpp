@@ -45,7 +45,7 @@ void read_api(table_reader& t, api::settings& s)
     t.whole_seconds("max_clock_skew_s", s.max_clock_skew);
 }
 
-void read_generator(table_reader& t, ingest::generator_settings& s)
+void read_generator(table_reader& t, sources::generator_settings& s)
 {
     t.boolean("enabled", s.enabled);
     t.names("sensors", s.sensors);
@@ -177,7 +177,7 @@ void read_llm(table_reader& t, summarize::llm_settings& s)
         t.fail("max_prompt_tokens", "must be 0 (derived from context_tokens) or at least 256");
 }
 
-void read_redis(table_reader& t, mirror::settings& s)
+void read_redis(table_reader& t, redis::settings& s)
 {
     t.boolean("enabled", s.enabled);
     t.text("host", s.host, non_empty);

@@ -123,7 +123,7 @@ void write_api(writer& w, api::settings const& s)
     w.integer("max_clock_skew_s", s.max_clock_skew.count());
 }
 
-void write_generator(writer& w, ingest::generator_settings const& s)
+void write_generator(writer& w, sources::generator_settings const& s)
 {
     w.table("generator");
     w.line("enabled", boolean(s.enabled));
@@ -177,7 +177,7 @@ void write_summarize(writer& w, summarize::settings const& s, summarize::llm_set
     w.integer("max_prompt_tokens", l.max_prompt_tokens);
 }
 
-void write_redis(writer& w, mirror::settings const& s)
+void write_redis(writer& w, redis::settings const& s)
 {
     w.table("redis");
     w.line("enabled", boolean(s.enabled));

@@ -7,6 +7,10 @@
 
 namespace wtf::ingest {
 
+using sources::batch;
+using sources::ingest_result;
+using sources::problem;
+
 pipeline::pipeline(detect::detector& detector, store::history& history, limits l)
     : detector_{detector}, history_{history}, limits_{l}
 {}

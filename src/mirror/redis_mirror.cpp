@@ -1,8 +1,8 @@
 #include <wtf/mirror/redis_mirror.hpp>
 
-#include "detail/resp.hpp"
-#include "detail/resp_connection.hpp"
-#include "detail/retry.hpp"
+#include <wtf/redis/resp.hpp>
+#include <wtf/redis/resp_connection.hpp>
+#include <wtf/redis/retry.hpp>
 
 #include <wtf/core/periodic.hpp>
 #include <wtf/log/log.hpp>
@@ -28,9 +28,9 @@ using steady = std::chrono::steady_clock;
 
 namespace {
 
-using detail::cancelled;
-using detail::idle_period;
-using detail::reply_timeout;
+using redis::cancelled;
+using redis::idle_period;
+using redis::reply_timeout;
 
 // One pipelined round trip carries at most this much.
 constexpr std::size_t max_batch_writes = 256;
@@ -68,13 +68,13 @@ struct redis_mirror::impl {
         std::string replaces;         // of an update: the entry as Redis holds it before
     };
 
-    impl(asio::any_io_executor e, settings const& s,
+    impl(asio::any_io_executor e, redis::settings const& s,
          std::function<std::optional<core::timestamp>()> last)
         : ex{std::move(e)}, configured{s}, cfg{s}, last_received{std::move(last)}, doorbell{ex}
     {
         status.enabled = cfg.enabled;
         if (cfg.enabled) {
-            cfg.password = detail::load_password(s);
+            cfg.password = redis::load_password(s);
             status.message = "Redis error: not connected yet";
         }
         anomaly_trim = std::to_string(std::max<std::size_t>(cfg.anomaly_history, 1) - 1);
@@ -90,12 +90,12 @@ struct redis_mirror::impl {
     void on_failure(std::string const& reason, std::chrono::milliseconds retry_in);
     void on_error_reply(std::string_view what, std::string const& text);
     asio::awaitable<void> run();
-    asio::awaitable<detail::outcome> serve(detail::resp_connection& c);
-    asio::awaitable<detail::outcome> send_batch(detail::resp_connection& c);
+    asio::awaitable<redis::outcome> serve(redis::resp_connection& c);
+    asio::awaitable<redis::outcome> send_batch(redis::resp_connection& c);
 
     asio::any_io_executor ex;
-    settings const configured; // as given, to compare at a reload
-    settings cfg;
+    redis::settings const configured; // as given, to compare at a reload
+    redis::settings cfg;
     std::function<std::optional<core::timestamp>()> last_received;
     asio::steady_timer doorbell; // record() cancels it to wake run()
     std::string anomaly_trim;
@@ -107,8 +107,8 @@ struct redis_mirror::impl {
     std::size_t inflight = 0;
     // The JSON last queued for each open anomaly: what its entry in anomaly_history will be.
     std::unordered_map<std::uint64_t, std::string> mirrored;
-    std::string wire;     // the batch being sent
-    detail::reply answer; // reused for every reply
+    std::string wire;    // the batch being sent
+    redis::reply answer; // reused for every reply
 
     std::optional<core::timestamp> last_set; // last_data_received Redis acknowledged
     std::optional<core::timestamp> set_due;  // a newer one, to be SET
@@ -118,8 +118,8 @@ struct redis_mirror::impl {
     std::uint64_t version = 0;
     bool answered = false;    // this connection answered a batch
     bool drop_logged = false; // a drop was logged in this outage
-    detail::log_throttle drop_log;
-    detail::log_throttle reply_log;
+    redis::log_throttle drop_log;
+    redis::log_throttle reply_log;
 };
 
 void redis_mirror::impl::sync_queued()
@@ -148,7 +148,7 @@ void redis_mirror::impl::push_update(core::anomaly_change change, core::anomaly 
         break;
     }
     auto const prefix = "{\"id\":" + std::to_string(a.id) + ",";
-    detail::append_command(
+    redis::append_command(
         w.resp, {"EVAL", replace_script, "1", "anomaly_history", w.replaces, json, prefix});
     w.commands = 1;
     if (change == core::anomaly_change::closed) {
@@ -232,9 +232,9 @@ asio::awaitable<void> redis_mirror::impl::run()
 {
     co_await asio::this_coro::throw_if_cancelled(false);
     if (!cfg.enabled) co_return;
-    detail::backoff backoff{cfg.max_backoff};
+    redis::backoff backoff{cfg.max_backoff};
     for (;;) {
-        detail::resp_connection c{ex};
+        redis::resp_connection c{ex};
         auto const opened = co_await c.connect(cfg);
         if (co_await cancelled()) break;
         auto reason = opened.message;
@@ -257,14 +257,14 @@ asio::awaitable<void> redis_mirror::impl::run()
     trim_to_limit();
 }
 
-asio::awaitable<detail::outcome> redis_mirror::impl::serve(detail::resp_connection& c)
+asio::awaitable<redis::outcome> redis_mirror::impl::serve(redis::resp_connection& c)
 {
     last_set.reset(); // Redis may have restarted empty: SET it again
     answered = false;
     next_check = steady::now();
     auto last_sent = steady::now();
     for (;;) {
-        if (co_await cancelled()) co_return detail::outcome{asio::error::operation_aborted, {}};
+        if (co_await cancelled()) co_return redis::outcome{asio::error::operation_aborted, {}};
         auto const now = steady::now();
         if (now >= next_check) {
             next_check = now + idle_period;
@@ -282,7 +282,7 @@ asio::awaitable<detail::outcome> redis_mirror::impl::serve(detail::resp_connecti
     }
 }
 
-asio::awaitable<detail::outcome> redis_mirror::impl::send_batch(detail::resp_connection& c)
+asio::awaitable<redis::outcome> redis_mirror::impl::send_batch(redis::resp_connection& c)
 {
     wire.clear();
     std::size_t n = 0;
@@ -295,10 +295,10 @@ asio::awaitable<detail::outcome> redis_mirror::impl::send_batch(detail::resp_con
     auto const set_value = set_due;
     if (set_value) {
         auto const text = core::format_isoformat(*set_value);
-        detail::append_command(wire, {"SET", "last_data_received", text});
+        redis::append_command(wire, {"SET", "last_data_received", text});
     }
     bool const ping = n == 0 && !set_value;
-    if (ping) detail::append_command(wire, {"PING"});
+    if (ping) redis::append_command(wire, {"PING"});
 
     auto const written = co_await c.write(wire, reply_timeout);
     if (written.failed()) co_return written;
@@ -313,8 +313,8 @@ asio::awaitable<detail::outcome> redis_mirror::impl::send_batch(detail::resp_con
             if (got.failed()) co_return got;
             if (!answer.is_error()) continue;
             // Loading after a restart, a failover, a password change: not this write's fault.
-            if (detail::retry_later(answer.text))
-                co_return detail::outcome{detail::resp_errc::error_reply, answer.text};
+            if (redis::retry_later(answer.text))
+                co_return redis::outcome{redis::resp_errc::error_reply, answer.text};
             refused = true;
             on_error_reply(what, answer.text);
         }
@@ -340,17 +340,17 @@ asio::awaitable<detail::outcome> redis_mirror::impl::send_batch(detail::resp_con
         if (answer.is_error()) on_error_reply("PING", answer.text);
     }
     answered = true;
-    co_return detail::outcome{};
+    co_return redis::outcome{};
 }
 
-redis_mirror::redis_mirror(asio::any_io_executor ex, settings const& s,
+redis_mirror::redis_mirror(asio::any_io_executor ex, redis::settings const& s,
                            std::function<std::optional<core::timestamp>()> last_received)
     : impl_{std::make_unique<impl>(std::move(ex), s, std::move(last_received))}
 {}
 
 redis_mirror::~redis_mirror() = default;
 
-core::reload_effect redis_mirror::apply(settings const& s) const noexcept
+core::reload_effect redis_mirror::apply(redis::settings const& s) const noexcept
 {
     return s == impl_->configured ? core::reload_effect::unchanged
                                   : core::reload_effect::needs_restart;
@@ -362,9 +362,9 @@ void redis_mirror::record(core::anomaly_change change, core::anomaly const& a,
     if (!impl_->cfg.enabled) return;
     impl::write w;
     if (change == core::anomaly_change::opened) {
-        detail::append_command(w.resp, {"LPUSH", "anomaly_history", json});
-        detail::append_command(w.resp, {"LTRIM", "anomaly_history", "0", impl_->anomaly_trim});
-        detail::append_command(w.resp, {"PUBLISH", "anomalies", json});
+        redis::append_command(w.resp, {"LPUSH", "anomaly_history", json});
+        redis::append_command(w.resp, {"LTRIM", "anomaly_history", "0", impl_->anomaly_trim});
+        redis::append_command(w.resp, {"PUBLISH", "anomalies", json});
         w.commands = 3;
         w.what = "anomaly opened";
         impl_->mirrored.insert_or_assign(a.id, std::string{json});
@@ -378,8 +378,8 @@ void redis_mirror::record(store::summary const& s)
 {
     if (!impl_->cfg.enabled) return;
     impl::write w;
-    detail::append_command(w.resp, {"LPUSH", "summary_history", s.text});
-    detail::append_command(w.resp, {"LTRIM", "summary_history", "0", impl_->summary_trim});
+    redis::append_command(w.resp, {"LPUSH", "summary_history", s.text});
+    redis::append_command(w.resp, {"LTRIM", "summary_history", "0", impl_->summary_trim});
     w.commands = 2;
     w.what = "summary";
     impl_->push(std::move(w));

@@ -29,24 +29,4 @@ core::health_record health_of(redis_status const& s)
     return r;
 }
 
-core::health_record health_of(ingest_status const& s)
-{
-    core::health_record r{.name = "ingest", .parent = "redis"};
-    r.add("enabled", s.enabled);
-    if (!s.enabled) return r;
-    r.healthy = s.subscribed;
-    if (!s.subscribed) r.problem = "Redis ingest not subscribed to " + s.channel;
-    r.add("subscribed", s.subscribed,
-          {"wtfd_redis_ingest_subscribed", "gauge",
-           "1 while the Redis ingest is subscribed to its channel."});
-    r.add("channel", s.channel);
-    r.add("messages", s.messages,
-          {"wtfd_redis_ingest_messages_total", "counter",
-           "Messages received on the Redis ingest channel."});
-    r.add("rejected", s.rejected,
-          {"wtfd_redis_ingest_rejected_total", "counter",
-           "Redis ingest messages that were not valid readings."});
-    return r;
-}
-
 } // namespace wtf::mirror

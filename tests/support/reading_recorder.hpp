@@ -1,8 +1,8 @@
 #pragma once
-// A reading_sink for tests of the recorded-data sources: keeps copies of every reading and
+// A row_sink for tests of the recorded-data sources: keeps copies of every reading and
 // problem it is handed (a reading's views are valid only during the call).
 
-#include <wtf/replay/source.hpp>
+#include <wtf/sources/recorded.hpp>
 
 #include <cstdint>
 #include <string>
@@ -19,7 +19,7 @@ struct recorded_reading {
     std::int64_t time_us() const noexcept { return time.time_since_epoch().count(); }
 };
 
-class reading_recorder final : public replay::reading_sink {
+class reading_recorder final : public sources::row_sink {
 public:
     void on_reading(core::reading const& r) override
     {
@@ -27,10 +27,10 @@ public:
         for (auto const& m : r.values) copy.values.emplace_back(std::string{m.parameter}, m.value);
         readings.push_back(std::move(copy));
     }
-    void on_problem(replay::row_problem const& p) override { problems.push_back(p); }
+    void on_problem(sources::row_problem const& p) override { problems.push_back(p); }
 
     std::vector<recorded_reading> readings;
-    std::vector<replay::row_problem> problems;
+    std::vector<sources::row_problem> problems;
 };
 
 } // namespace wtf::test

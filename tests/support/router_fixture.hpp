@@ -8,7 +8,7 @@
 #include <wtf/core/health.hpp>
 #include <wtf/core/time.hpp>
 #include <wtf/detect/detector.hpp>
-#include <wtf/ingest/parse.hpp>
+#include <wtf/sources/parse.hpp>
 #include <wtf/ingest/pipeline.hpp>
 #include <wtf/mirror/status.hpp>
 #include <wtf/store/history.hpp>
@@ -95,7 +95,7 @@ struct router_fixture {
     core::fixed_health llm_off{core::health_record{.name = "llm"}.add("enabled", false)};
     api::settings cfg;
     api::router router;
-    ingest::batch scratch;
+    sources::batch scratch;
 };
 
 } // namespace wtf::test

@@ -9,7 +9,7 @@
 #include <wtf/api/settings.hpp>
 #include <wtf/api/stream.hpp>
 #include <wtf/core/health.hpp>
-#include <wtf/ingest/parse.hpp>
+#include <wtf/sources/parse.hpp>
 #include <wtf/ingest/pipeline.hpp>
 #include <wtf/store/history.hpp>
 
@@ -79,8 +79,8 @@ struct context {
     core::timestamp now;
     settings const& cfg;
     services& svc;
-    cached_body& cache;     // one per route, kept between requests
-    ingest::batch& scratch; // the connection's, reused between its requests
+    cached_body& cache;      // one per route, kept between requests
+    sources::batch& scratch; // the connection's, reused between its requests
 };
 
 // A row of the route table. `pattern` is a path whose segments are literal or {name}
@@ -103,7 +103,7 @@ public:
 
     // Never throws for bad input: every refusal is a response with {"detail": ...}.
     // `now` is the wall clock; `scratch` is reused between requests of one connection.
-    response handle(request const& req, core::timestamp now, ingest::batch& scratch);
+    response handle(request const& req, core::timestamp now, sources::batch& scratch);
 
     void apply(settings const& s); // tokens and limits (SIGHUP)
 

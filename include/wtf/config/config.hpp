@@ -3,9 +3,9 @@
 
 #include <wtf/api/settings.hpp>
 #include <wtf/detect/settings.hpp>
-#include <wtf/ingest/settings.hpp>
+#include <wtf/sources/settings.hpp>
 #include <wtf/log/settings.hpp>
-#include <wtf/mirror/settings.hpp>
+#include <wtf/redis/settings.hpp>
 #include <wtf/store/settings.hpp>
 #include <wtf/summarize/settings.hpp>
 
@@ -21,11 +21,11 @@ namespace wtf::config {
 // Every module's settings, gathered. Defaults are the embedded configuration.
 struct daemon_config {
     api::settings api;
-    ingest::generator_settings generator;
+    sources::generator_settings generator;
     detect::settings detect;
     summarize::settings summary;
     summarize::llm_settings llm;
-    mirror::settings redis;
+    ::wtf::redis::settings redis;
     store::settings storage;
     log::settings log;
 };

@@ -6,7 +6,8 @@
 #include <wtf/core/reading.hpp>
 #include <wtf/core/reload.hpp>
 #include <wtf/detect/detector.hpp>
-#include <wtf/ingest/parse.hpp>
+#include <wtf/sources/parse.hpp>
+#include <wtf/sources/sink.hpp>
 #include <wtf/store/history.hpp>
 
 #include <array>
@@ -20,12 +21,6 @@
 
 namespace wtf::ingest {
 
-struct ingest_result {
-    std::size_t accepted = 0;
-    std::size_t stale = 0;          // duplicates and out-of-order readings, ignored
-    std::size_t ignored_fields = 0; // fields that were not numbers, ignored
-};
-
 // Why a batch was refused whole: the body was not JSON/NDJSON, an item broke the data contract,
 // a timestamp lay beyond max_clock_skew, or the batch would exceed max_sensors.
 enum class rejection { malformed, invalid, clock_skew, too_many_sensors };
@@ -38,7 +33,7 @@ struct pipeline_stats {
     std::uint64_t rejected_batches = 0;                // the sum of rejected_by_reason
 };
 
-class pipeline final : private detect::event_sink {
+class pipeline final : public sources::sink, private detect::event_sink {
 public:
     struct limits {
         std::chrono::seconds max_clock_skew{300}; // readings further in the future are invalid
@@ -52,15 +47,16 @@ public:
     // Checks the whole batch first (future timestamps, too many new sensors) and applies
     // nothing when one reading fails; the problem names the item. `now` is the wall clock.
     // Returns the counts on success.
-    std::variant<ingest_result, problem> ingest(std::span<core::reading const> readings,
-                                                core::source from, core::timestamp now);
+    std::variant<sources::ingest_result, sources::problem>
+    ingest(std::span<core::reading const> readings, core::source from,
+           core::timestamp now) override;
     // A parsed batch: its readings, and the fields the parser ignored counted.
-    std::variant<ingest_result, problem> ingest(batch const& parsed, core::source from,
-                                                core::timestamp now);
+    std::variant<sources::ingest_result, sources::problem>
+    ingest(sources::batch const& parsed, core::source from, core::timestamp now) override;
 
     // What the parser needs of the live configuration: the configured parameters, whose values
     // must be numbers. `rules` is the caller's, with this set.
-    parse_limits parse_rules(parse_limits rules) const noexcept
+    sources::parse_limits parse_rules(sources::parse_limits rules) const noexcept override
     {
         rules.parameters = detector_.current().parameters;
         return rules;
@@ -68,7 +64,7 @@ public:
 
     // Counts a batch the parser refused before it reached the pipeline: errc::malformed_body
     // counts as malformed, any other code as invalid.
-    void count_rejected_batch(errc parser_code) noexcept
+    void count_rejected_batch(errc parser_code) noexcept override
     {
         count(parser_code == errc::malformed_body ? rejection::malformed : rejection::invalid);
     }

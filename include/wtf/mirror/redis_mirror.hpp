@@ -7,7 +7,7 @@
 #include <wtf/core/anomaly.hpp>
 #include <wtf/core/reload.hpp>
 #include <wtf/core/time.hpp>
-#include <wtf/mirror/settings.hpp>
+#include <wtf/redis/settings.hpp>
 #include <wtf/mirror/status.hpp>
 #include <wtf/store/history.hpp>
 
@@ -28,7 +28,7 @@ public:
     // `last_received` is the wall-clock time of the newest accepted reading
     // (pipeline.last_received()), polled once a second. Throws std::invalid_argument when
     // settings.password_file cannot be read (a start-up error).
-    redis_mirror(boost::asio::any_io_executor ex, settings const& s,
+    redis_mirror(boost::asio::any_io_executor ex, redis::settings const& s,
                  std::function<std::optional<core::timestamp>()> last_received);
     ~redis_mirror();
     redis_mirror(redis_mirror const&) = delete;
@@ -50,7 +50,7 @@ public:
     boost::asio::awaitable<void> run();
 
     // [redis] only takes effect at a restart: says so when it changed.
-    core::reload_effect apply(settings const& s) const noexcept;
+    core::reload_effect apply(redis::settings const& s) const noexcept;
 
     redis_status const& status() const noexcept;
     std::uint64_t version() const noexcept; // increases whenever status() changes

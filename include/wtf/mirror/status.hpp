@@ -1,5 +1,5 @@
 #pragma once
-// What /status shows of Redis: the mirror's connection and queue, the ingest subscription.
+// What /status shows of the Redis mirror: its connection and queue.
 
 #include <wtf/core/health.hpp>
 
@@ -20,18 +20,8 @@ struct redis_status {
     std::uint64_t command_errors = 0; // commands Redis answered with an error reply
 };
 
-struct ingest_status {
-    bool enabled = false;
-    bool subscribed = false;
-    std::string channel;
-    std::uint64_t messages = 0; // messages received on the channel
-    std::uint64_t rejected = 0; // messages that were not valid readings
-};
-
 // The seed's "redis" block of /status with the queue counters, and their metrics; while Redis
 // is off, the seed's disabled shape.
 core::health_record health_of(redis_status const& s);
-// The "ingest" object inside the "redis" block.
-core::health_record health_of(ingest_status const& s);
 
 } // namespace wtf::mirror

@@ -68,19 +68,19 @@ response post_readings(context& ctx)
                                        " bytes");
     }
     auto& pipeline = ctx.svc.pipeline;
-    ingest::parse_limits limits;
+    sources::parse_limits limits;
     limits.max_readings = cfg.max_readings_per_request;
-    if (auto problem = ingest::parse_readings(req.body, is_ndjson(req.content_type), ctx.now,
-                                              pipeline.parse_rules(limits), ctx.scratch)) {
+    if (auto problem = sources::parse_readings(req.body, is_ndjson(req.content_type), ctx.now,
+                                               pipeline.parse_rules(limits), ctx.scratch)) {
         pipeline.count_rejected_batch(problem->code);
         return error_response(status_for(problem->code), problem->detail);
     }
     auto result = pipeline.ingest(ctx.scratch, core::source::http, ctx.now);
     ctx.scratch.clear();
-    if (auto const* problem = std::get_if<ingest::problem>(&result)) {
+    if (auto const* problem = std::get_if<sources::problem>(&result)) {
         return error_response(status_for(problem->code), problem->detail);
     }
-    auto const& counts = std::get<ingest::ingest_result>(result);
+    auto const& counts = std::get<sources::ingest_result>(result);
     std::string out;
     core::json_writer w{out};
     w.begin_object();

@@ -79,7 +79,7 @@ parse_arguments(std::span<std::string_view const> args, std::optional<std::strin
             }
             o.dropout_gap = gap;
         } else if (arg == "--format") {
-            auto const f = replay::csv_format_from(value);
+            auto const f = sources::csv_format_from(value);
             if (!f) return "--format: expected seed, generator, long or wide, got " + quoted(value);
             o.csv.format = *f;
         } else if (arg == "--delimiter") {
@@ -102,9 +102,9 @@ parse_arguments(std::span<std::string_view const> args, std::optional<std::strin
             o.csv.columns.ignore.emplace_back(value);
         } else if (arg == "--epoch") {
             if (value == "s")
-                o.csv.epoch = replay::epoch_unit::seconds;
+                o.csv.epoch = sources::epoch_unit::seconds;
             else if (value == "ms")
-                o.csv.epoch = replay::epoch_unit::milliseconds;
+                o.csv.epoch = sources::epoch_unit::milliseconds;
             else
                 return "--epoch: expected s or ms, got " + quoted(value);
         } else if (arg == "--influx") {
@@ -132,7 +132,7 @@ parse_arguments(std::span<std::string_view const> args, std::optional<std::strin
         if (!o.files.empty())
             return "files and --influx cannot be analysed together (got " + quoted(o.files[0]) +
                    ")";
-        replay::influx_options influx;
+        sources::influx_options influx;
         influx.url = *influx_url;
         influx.database = *database;
         influx.query = *query;

@@ -2,8 +2,8 @@
 // `wtfd analyze` arguments, parsed without touching a file: every mistake is a usage error that
 // names the argument.
 
-#include <wtf/replay/csv_source.hpp>
-#include <wtf/replay/influx_source.hpp>
+#include <wtf/sources/csv_source.hpp>
+#include <wtf/sources/influx_source.hpp>
 
 #include <chrono>
 #include <optional>
@@ -28,8 +28,8 @@ struct analyze_options {
     std::optional<std::string> out_dir;
     bool no_llm = false;
     std::optional<dropout_gap_choice> dropout_gap;
-    replay::csv_options csv;
-    std::optional<replay::influx_options> influx; // --influx given
+    sources::csv_options csv;
+    std::optional<sources::influx_options> influx; // --influx given
     bool help = false;
 };
 

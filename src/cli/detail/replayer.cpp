@@ -39,12 +39,12 @@ bool anomaly_lines::finish()
     return !failed_;
 }
 
-void problem_log::report(replay::row_problem const& p)
+void problem_log::report(sources::row_problem const& p)
 {
     auto found = per_source_.find(p.source);
     if (found == per_source_.end()) found = per_source_.emplace(p.source, 0).first;
     if (++found->second <= shown_per_source)
-        std::fprintf(out_, "wtfd analyze: %s (row skipped)\n", replay::to_string(p).c_str());
+        std::fprintf(out_, "wtfd analyze: %s (row skipped)\n", sources::to_string(p).c_str());
 }
 
 void problem_log::print_remainder()
@@ -81,7 +81,7 @@ void replayer::on_reading(core::reading const& r)
     if (!counts_.last || r.time > *counts_.last) counts_.last = r.time;
 }
 
-void replayer::on_problem(replay::row_problem const& p)
+void replayer::on_problem(sources::row_problem const& p)
 {
     ++counts_.problems;
     problems_.report(p);

@@ -5,7 +5,7 @@
 
 #include <wtf/core/anomaly.hpp>
 #include <wtf/detect/detector.hpp>
-#include <wtf/replay/source.hpp>
+#include <wtf/sources/recorded.hpp>
 #include <wtf/summarize/summarizer.hpp>
 
 #include <array>
@@ -40,7 +40,7 @@ class problem_log {
 public:
     static constexpr std::size_t shown_per_source = 20;
     explicit problem_log(std::FILE* out) noexcept : out_{out} {}
-    void report(replay::row_problem const& p);
+    void report(sources::row_problem const& p);
     // "... and 12 more bad rows in data.csv" for each source over the limit.
     void print_remainder();
 
@@ -60,14 +60,14 @@ struct replay_counts {
     std::optional<core::timestamp> last;
 };
 
-class replayer final : public replay::reading_sink, private detect::event_sink {
+class replayer final : public sources::row_sink, private detect::event_sink {
 public:
     // `lines` may be null (no --anomalies). All references are borrowed.
     replayer(detect::settings settings, summarize::summarizer& notes, anomaly_lines* lines,
              problem_log& problems);
 
     void on_reading(core::reading const& r) override;
-    void on_problem(replay::row_problem const& p) override;
+    void on_problem(sources::row_problem const& p) override;
 
     // The end of the data: the clock moves to the newest reading (a sensor silent since
     // longer than its gap is a dropout still open), and open episodes are written.

@@ -45,7 +45,7 @@ void feed(app::application& daemon, std::string_view sensor, double temperature)
     core::measurement const m{"temperature", temperature};
     core::reading const r{sensor, core::now(), std::span{&m, 1}};
     auto const result = daemon.pipeline().ingest(std::span{&r, 1}, core::source::http, core::now());
-    REQUIRE(std::holds_alternative<ingest::ingest_result>(result));
+    REQUIRE(std::holds_alternative<sources::ingest_result>(result));
 }
 
 // Runs the loop until `done` holds or the test times out.

@@ -3,8 +3,8 @@
 // redis-server cannot be made to send that, so the peer is a few lines of Asio on loopback.
 #include <wtf/mirror/redis_mirror.hpp>
 
-#include "mirror/detail/resp.hpp"
-#include "mirror/detail/resp_connection.hpp"
+#include <wtf/redis/resp.hpp>
+#include <wtf/redis/resp_connection.hpp>
 #include "support/run_beside.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -30,7 +30,7 @@
 
 using namespace wtf;
 namespace asio = boost::asio;
-namespace detail = wtf::mirror::detail;
+namespace detail = wtf::redis;
 using namespace std::chrono_literals;
 using asio::ip::tcp;
 
@@ -74,9 +74,9 @@ private:
     int connections_ = 0;
 };
 
-mirror::settings settings_for(hostile_peer const& peer)
+redis::settings settings_for(hostile_peer const& peer)
 {
-    mirror::settings s;
+    redis::settings s;
     s.enabled = true;
     s.host = "127.0.0.1";
     s.port = peer.port();

@@ -4,8 +4,8 @@
 #include <wtf/mirror/redis_mirror.hpp>
 #include <wtf/store/history.hpp>
 
-#include "mirror/detail/resp.hpp"
-#include "mirror/detail/resp_connection.hpp"
+#include <wtf/redis/resp.hpp>
+#include <wtf/redis/resp_connection.hpp>
 #include "support/anomaly_builder.hpp"
 #include "support/redis_server.hpp"
 #include "support/run_beside.hpp"
@@ -38,7 +38,7 @@
 
 using namespace wtf;
 namespace asio = boost::asio;
-namespace detail = wtf::mirror::detail;
+namespace detail = wtf::redis;
 using namespace std::chrono_literals;
 using steady = std::chrono::steady_clock;
 using test::pause;
@@ -49,9 +49,9 @@ namespace {
 
 core::timestamp const t0 = *core::parse_rfc3339("2025-05-28T00:01:00Z");
 
-mirror::settings settings_for(test::redis_server const& server)
+redis::settings settings_for(test::redis_server const& server)
 {
-    mirror::settings s;
+    redis::settings s;
     s.enabled = true;
     s.host = "127.0.0.1";
     s.port = server.port();
@@ -82,7 +82,7 @@ std::string open(mirror::redis_mirror& m, std::uint64_t id)
 }
 
 // A second connection for reading back what the mirror wrote.
-asio::awaitable<void> open_client(detail::resp_connection& c, mirror::settings const& s)
+asio::awaitable<void> open_client(detail::resp_connection& c, redis::settings const& s)
 {
     auto const r = co_await c.connect(s);
     REQUIRE(r.message == "");
@@ -570,7 +570,7 @@ TEST_CASE("run() ends promptly on terminal cancellation while backing off", "[co
 TEST_CASE("a disabled mirror keeps nothing and its run() returns at once", "[component][mirror]")
 {
     asio::io_context ioc;
-    mirror::redis_mirror m{ioc.get_executor(), mirror::settings{}, {}};
+    mirror::redis_mirror m{ioc.get_executor(), redis::settings{}, {}};
     open(m, 1);
     CHECK(m.status().queued == 0);
     CHECK_FALSE(m.status().enabled);

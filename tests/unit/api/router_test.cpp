@@ -267,7 +267,7 @@ TEST_CASE("GET /status shows the journal and Redis and follows their changes", "
     redis.message = "Redis error: Connection refused";
     redis.queued = 3;
     redis.dropped = 1;
-    mirror::ingest_status ingest;
+    sources::ingest_status ingest;
     ingest.enabled = true;
     ingest.channel = "sensor-data";
     ingest.messages = 5;

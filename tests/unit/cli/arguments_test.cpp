@@ -71,7 +71,7 @@ TEST_CASE("analyze arguments: files and every CSV option", "[unit][cli]")
     REQUIRE(o.dropout_gap);
     CHECK(!o.dropout_gap->automatic);
     CHECK(o.dropout_gap->fixed == 2500ms);
-    CHECK(o.csv.format == replay::csv_format::wide);
+    CHECK(o.csv.format == sources::csv_format::wide);
     CHECK(o.csv.delimiter == '\t');
     CHECK(o.csv.time_column == "when");
     CHECK(o.csv.sensor_column == "dev");
@@ -80,7 +80,7 @@ TEST_CASE("analyze arguments: files and every CSV option", "[unit][cli]")
     CHECK(o.csv.columns.rename[0].first == "sensor-value");
     CHECK(o.csv.columns.rename[0].second == "temperature");
     CHECK(o.csv.columns.ignore == std::vector<std::string>{"note"});
-    CHECK(o.csv.epoch == replay::epoch_unit::milliseconds);
+    CHECK(o.csv.epoch == sources::epoch_unit::milliseconds);
     CHECK(o.csv.strict);
     CHECK(!o.influx);
 }

@@ -25,9 +25,9 @@ struct fixture {
     }
 };
 
-std::string detail_of(std::variant<ingest::ingest_result, ingest::problem> const& r)
+std::string detail_of(std::variant<sources::ingest_result, sources::problem> const& r)
 {
-    auto const* p = std::get_if<ingest::problem>(&r);
+    auto const* p = std::get_if<sources::problem>(&r);
     return p ? p->detail : std::string{};
 }
 
@@ -50,12 +50,12 @@ TEST_CASE("known sensors do not count against max_sensors", "[unit]")
 {
     fixture f;
     std::vector<core::reading> const first{f.reading("a", t0), f.reading("b", t0)};
-    REQUIRE(std::holds_alternative<ingest::ingest_result>(
+    REQUIRE(std::holds_alternative<sources::ingest_result>(
         f.pipeline.ingest(first, core::source::http, t0)));
     std::vector<core::reading> const second{f.reading("b", t0 + 1s), f.reading("a", t0 + 1s)};
     auto const r = f.pipeline.ingest(second, core::source::http, t0 + 1s);
-    REQUIRE(std::holds_alternative<ingest::ingest_result>(r));
-    CHECK(std::get<ingest::ingest_result>(r).accepted == 2);
+    REQUIRE(std::holds_alternative<sources::ingest_result>(r));
+    CHECK(std::get<sources::ingest_result>(r).accepted == 2);
 }
 
 TEST_CASE("a reading beyond the clock skew refuses its batch and applies nothing", "[unit]")
@@ -73,9 +73,9 @@ TEST_CASE("an accepted batch feeds the detector, the history and the counters", 
     fixture f;
     std::vector<core::reading> const batch{f.reading("a", t0), f.reading("a", t0)};
     auto const r = f.pipeline.ingest(batch, core::source::generator, t0 + 1s);
-    REQUIRE(std::holds_alternative<ingest::ingest_result>(r));
-    CHECK(std::get<ingest::ingest_result>(r).accepted == 1);
-    CHECK(std::get<ingest::ingest_result>(r).stale == 1);
+    REQUIRE(std::holds_alternative<sources::ingest_result>(r));
+    CHECK(std::get<sources::ingest_result>(r).accepted == 1);
+    CHECK(std::get<sources::ingest_result>(r).stale == 1);
     CHECK(f.history.anomaly_count() == 1); // 45.0 °C is a spike
     CHECK(f.pipeline.stats().accepted_by_source[0] == 1);
     CHECK(f.pipeline.last_received() == t0 + 1s);
@@ -86,11 +86,11 @@ TEST_CASE("newest_reading is the data time of the newest accepted reading", "[un
     fixture f;
     CHECK_FALSE(f.pipeline.newest_reading());
     std::vector<core::reading> const batch{f.reading("a", t0 + 5s), f.reading("b", t0 + 2s)};
-    REQUIRE(std::holds_alternative<ingest::ingest_result>(
+    REQUIRE(std::holds_alternative<sources::ingest_result>(
         f.pipeline.ingest(batch, core::source::http, t0 + 60s)));
     CHECK(f.pipeline.newest_reading() == t0 + 5s);
     std::vector<core::reading> const older{f.reading("b", t0 + 3s)};
-    REQUIRE(std::holds_alternative<ingest::ingest_result>(
+    REQUIRE(std::holds_alternative<sources::ingest_result>(
         f.pipeline.ingest(older, core::source::http, t0 + 61s)));
     CHECK(f.pipeline.newest_reading() == t0 + 5s);
 }
