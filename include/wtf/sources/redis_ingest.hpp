@@ -2,9 +2,9 @@
 // Takes readings from a Redis channel (the seed generator's `PUBLISH sensor-data <json>`): each
 // message is parsed like a POST /readings body and goes to the sink (the pipeline) as source redis.
 
-#include <wtf/core/health.hpp>
 #include <wtf/core/reload.hpp>
 #include <wtf/redis/settings.hpp>
+#include <wtf/sources/redis_ingest_status.hpp>
 #include <wtf/sources/sink.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
@@ -12,20 +12,8 @@
 
 #include <cstdint>
 #include <memory>
-#include <string>
 
 namespace wtf::sources {
-
-struct ingest_status {
-    bool enabled = false;
-    bool subscribed = false;
-    std::string channel;
-    std::uint64_t messages = 0; // messages received on the channel
-    std::uint64_t rejected = 0; // messages that were not valid readings
-};
-
-// The "ingest" object inside /status's "redis" block, and its metrics.
-core::health_record health_of(ingest_status const& s);
 
 class redis_ingest final : public core::health_reporter {
 public:

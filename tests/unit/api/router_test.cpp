@@ -5,6 +5,7 @@
 #include <wtf/detect/detector.hpp>
 #include <wtf/ingest/pipeline.hpp>
 #include <wtf/mirror/status.hpp>
+#include <wtf/sources/redis_ingest_status.hpp>
 #include <wtf/store/history.hpp>
 #include <wtf/store/journal_status.hpp>
 
