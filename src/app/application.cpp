@@ -20,13 +20,17 @@
 #include <wtf/summarize/llm_client.hpp>
 #include <wtf/summarize/summarizer.hpp>
 
+#include "app/detail/baseline_file.hpp"
+
 #include <boost/system/system_error.hpp>
 
 #include <chrono>
 #include <cmath>
+#include <filesystem>
 #include <optional>
 #include <span>
 #include <string_view>
+#include <system_error>
 #include <utility>
 
 namespace wtf::app {
@@ -105,8 +109,7 @@ struct application::impl {
         std::function<core::reload_effect(config::daemon_config const&)> apply;
     };
 
-    impl(asio::io_context& context, config::daemon_config cfg, config_reader read,
-         std::string name)
+    impl(asio::io_context& context, config::daemon_config cfg, config_reader read, std::string name)
         : ioc{context},
           config{std::move(cfg)},
           reread{std::move(read)},
@@ -114,11 +117,10 @@ struct application::impl {
           detector{config.detect, started},
           history{config.storage},
           pipeline{detector, history, limits_of(config)},
-          journal{config.storage.journal
-                      ? std::make_unique<store::journal>(
-                            ioc.get_executor(), config.storage, history,
-                            [this] { return pipeline.newest_reading(); })
-                      : nullptr},
+          journal{config.storage.journal ? std::make_unique<store::journal>(
+                                               ioc.get_executor(), config.storage, history,
+                                               [this] { return pipeline.newest_reading(); })
+                                         : nullptr},
           redis{config.redis.enabled ? build("mirror", "Redis",
                                              [this] {
                                                  return std::make_unique<mirror::redis_mirror>(
@@ -152,6 +154,8 @@ struct application::impl {
     std::vector<core::health_reporter const*> health_reporters() const;
     api::services services();
     void restore_and_subscribe();
+    void restore_baselines(bool relearn);
+    void save_baselines();
     std::vector<reloadable> reloadables();
     std::string status_line();
 
@@ -166,10 +170,10 @@ struct application::impl {
     detect::detector detector;
     store::history history;
     ingest::pipeline pipeline;
-    std::unique_ptr<store::journal> journal;             // null: storage.journal is off
-    std::unique_ptr<mirror::redis_mirror> redis;         // null: Redis is off
-    std::unique_ptr<mirror::redis_ingest> redis_ingest;  // null: no Redis ingest
-    std::unique_ptr<summarize::llm_client> llm;          // null: the LLM is off
+    std::unique_ptr<store::journal> journal;            // null: storage.journal is off
+    std::unique_ptr<mirror::redis_mirror> redis;        // null: Redis is off
+    std::unique_ptr<mirror::redis_ingest> redis_ingest; // null: no Redis ingest
+    std::unique_ptr<summarize::llm_client> llm;         // null: the LLM is off
     summarize::summarizer summarizer;
     ingest::generator generator;
     api::metrics metrics;
@@ -184,7 +188,41 @@ struct application::impl {
     std::uint64_t readings_at_last_line = 0;
     std::chrono::steady_clock::time_point last_line_at = std::chrono::steady_clock::now();
     std::vector<store::subscription> subscriptions;
+    std::uint64_t saved_baselines = 0; // detector.baselines_version() last written
 };
+
+// The multivariate baselines live in the state dir beside the journal, and only with it: with
+// storage.journal off wtfd writes nothing to disk.
+void application::impl::restore_baselines(bool relearn)
+{
+    if (!journal) return;
+    if (relearn) {
+        std::error_code ec;
+        std::filesystem::remove(std::filesystem::path{config.storage.state_dir} / "baselines.json",
+                                ec);
+        log::notice("detector") << "saved baselines forgotten (--relearn): every sensor learns "
+                                   "its normal operation again";
+        return;
+    }
+    for (auto const& problem :
+         detail::load_baselines(detector, config.storage.state_dir, pipeline.baseline_sink()))
+        log::warning("detector") << problem;
+    std::size_t restored = 0;
+    detector.for_each_baseline(
+        [&](std::string_view, detect::sensor_baseline const&) { ++restored; });
+    if (restored > 0) log::notice("detector") << "baselines restored sensors=" << restored;
+    saved_baselines = detector.baselines_version();
+}
+
+// Called with the clock ticks: writes the baselines when one was learned, refit, loaded or
+// forgotten since the last write (rare: the file is a few KiB per sensor).
+void application::impl::save_baselines()
+{
+    if (!journal || detector.baselines_version() == saved_baselines) return;
+    saved_baselines = detector.baselines_version();
+    if (auto problem = detail::save_baselines(detector, config.storage.state_dir); !problem.empty())
+        log::warning("detector") << "baselines not saved: " << problem;
+}
 
 // The components with outside dependencies, in the order /status shows them (the seed's
 // "redis" first), each one's stand-in when it is switched off.
@@ -226,10 +264,8 @@ void application::impl::restore_and_subscribe()
         subscriptions.push_back(history.subscribe(
             [j = journal.get()](core::anomaly_change change, core::anomaly const& a,
                                 std::string_view json) { j->record(change, a, json); }));
-        subscriptions.push_back(
-            history.subscribe_summaries([j = journal.get()](store::summary const& s) {
-                j->record(s);
-            }));
+        subscriptions.push_back(history.subscribe_summaries(
+            [j = journal.get()](store::summary const& s) { j->record(s); }));
     }
     if (redis) {
         subscriptions.push_back(history.subscribe(
@@ -243,15 +279,13 @@ void application::impl::restore_and_subscribe()
         log::notice("journal") << "closed the episodes open at the stop count="
                                << interrupted.size();
 
-    subscriptions.push_back(history.subscribe(
-        [this](core::anomaly_change change, core::anomaly const& a, std::string_view) {
-            summarizer.note(change, a);
-        }));
+    subscriptions.push_back(
+        history.subscribe([this](core::anomaly_change change, core::anomaly const& a,
+                                 std::string_view) { summarizer.note(change, a); }));
     // Counted from now on: the anomalies a journal restored are not counted again.
-    subscriptions.push_back(history.subscribe(
-        [this](core::anomaly_change change, core::anomaly const& a, std::string_view) {
-            metrics.record(change, a);
-        }));
+    subscriptions.push_back(
+        history.subscribe([this](core::anomaly_change change, core::anomaly const& a,
+                                 std::string_view) { metrics.record(change, a); }));
     subscriptions.push_back(
         history.subscribe_summaries([this](store::summary const& s) { metrics.record(s); }));
 }
@@ -324,12 +358,13 @@ std::string application::impl::status_line()
 }
 
 application::application(asio::io_context& ioc, config::daemon_config cfg, config_reader reread,
-                         std::string describe_config)
+                         std::string describe_config, bool relearn)
 {
     log::notice("wtfd") << describe(cfg, describe_config);
-    impl_ = std::make_unique<impl>(ioc, std::move(cfg), std::move(reread),
-                                   std::move(describe_config));
+    impl_ =
+        std::make_unique<impl>(ioc, std::move(cfg), std::move(reread), std::move(describe_config));
     impl_->restore_and_subscribe();
+    impl_->restore_baselines(relearn);
 }
 
 application::~application() = default;
@@ -348,8 +383,9 @@ void application::start()
     m.notifier.ready(m.status_line());
 
     using daemon::stage;
-    m.tasks.spawn("notifier", stage::control,
-                  daemon::run_notifier(m.notifier, status_period, [&m] { return m.status_line(); }));
+    m.tasks.spawn("notifier", stage::control, daemon::run_notifier(m.notifier, status_period, [&m] {
+                      return m.status_line();
+                  }));
     m.tasks.spawn("api", stage::sources, m.server.run());
     m.tasks.spawn("generator", stage::sources, m.generator.run());
     if (m.redis_ingest) m.tasks.spawn("redis-ingest", stage::sources, m.redis_ingest->run());
@@ -359,8 +395,10 @@ void application::start()
                                                                     : m.config.detect.dropout_gap);
     };
     m.tasks.spawn("ticker", stage::processing,
-                  daemon::run_ticker(tick_every,
-                                     [&m](core::timestamp now) { m.pipeline.advance(now); }));
+                  daemon::run_ticker(tick_every, [&m](core::timestamp now) {
+                      m.pipeline.advance(now);
+                      m.save_baselines();
+                  }));
     m.tasks.spawn("summarizer", stage::processing, m.summarizer.run());
     if (m.journal) m.tasks.spawn("journal", stage::writers, m.journal->run());
     if (m.redis) m.tasks.spawn("mirror", stage::writers, m.redis->run());
@@ -383,8 +421,8 @@ void application::reload()
     for (auto const& r : m.reloadables()) {
         auto const effect = r.apply(next);
         if (effect == core::reload_effect::needs_restart)
-            log::warning("config") << "change needs a restart to take effect settings="
-                                   << r.section;
+            log::warning("config")
+                << "change needs a restart to take effect settings=" << r.section;
         if (r.section == "[generator]") generator = effect;
     }
     m.config = std::move(next);
