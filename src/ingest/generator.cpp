@@ -57,8 +57,9 @@ constexpr double jump_size = 0.5;
 constexpr double jump_min_s = 4.0;
 constexpr double jump_max_s = 12.0;
 // A closing valve: flow falls and pressure rises by this share of their normal bands' widths
-// (3.6 times their normal spread, inside the bands), ramping in and out over valve_ramp_s.
-constexpr double valve_shift = 0.25;
+// (about 6 times their normal spread, clamped inside the bands), ramping in and out over
+// valve_ramp_s.
+constexpr double valve_shift = 0.4;
 constexpr double valve_ramp_s = 20.0;
 constexpr double valve_min_s = 240.0;
 constexpr double valve_max_s = 420.0;

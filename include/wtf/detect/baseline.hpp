@@ -24,15 +24,15 @@ inline constexpr std::size_t max_joint_parameters = 16;
 // The model, in fixed-size arrays: no allocation to hold or copy it.
 struct baseline_model {
     static constexpr std::size_t n = max_joint_parameters;
-    std::size_t parameters = 0;                // d
-    std::size_t components = 0;                // k retained, 1..d
-    std::int64_t cadence_us = 0;               // median interval of the warm-up
-    std::array<bool, n> active{};              // false: constant in the warm-up, left out
-    std::array<bool, n> slow{};                // integrating or trending: its centre follows it
-    std::array<double, n> centre{};            // median
-    std::array<double, n> scale{};             // max(1.4826·MAD, sd), raw units
-    std::array<double, n> smooth_sd{};         // spread of the smoothed values / scale
-    std::array<double, n> eigenvalue{};        // of their correlation, descending
+    std::size_t parameters = 0;         // d
+    std::size_t components = 0;         // k retained, 1..d
+    std::int64_t cadence_us = 0;        // median interval of the warm-up
+    std::array<bool, n> active{};       // false: constant in the warm-up, left out
+    std::array<bool, n> slow{};         // integrating or trending: its centre follows it
+    std::array<double, n> centre{};     // median
+    std::array<double, n> scale{};      // max(1.4826·MAD, sd), raw units
+    std::array<double, n> smooth_sd{};  // spread of the smoothed values / scale
+    std::array<double, n> eigenvalue{}; // of their correlation, descending
     // Component j, parameter i: loading[j·n + i]. float: 1 KiB instead of 2, and 7 digits are
     // far more than the limits' own precision.
     std::array<float, n * n> loading{};
@@ -48,8 +48,8 @@ enum class baseline_origin { learned, loaded };
 struct sensor_baseline {
     std::vector<std::string> parameters; // names, in the model's order
     baseline_model model;
-    core::timestamp learned_at{};        // data time of the reading that completed it
-    std::size_t refits = 0;              // refits on the readings after the warm-up so far
+    core::timestamp learned_at{}; // data time of the reading that completed it
+    std::size_t refits = 0;       // refits on the readings after the warm-up so far
     baseline_origin origin = baseline_origin::learned;
 
     bool operator==(sensor_baseline const&) const = default;

@@ -57,7 +57,8 @@ response post_relearn(context& ctx)
 {
     auto const sensor = sensor_of(ctx);
     if (!sensor) return error_response(400, "the sensor id in the path is not valid %-encoding");
-    if (!ctx.svc.pipeline.relearn(*sensor)) return error_response(404, "no such sensor: " + *sensor);
+    if (!ctx.svc.pipeline.relearn(*sensor))
+        return error_response(404, "no such sensor: " + *sensor);
     std::string out;
     core::json_writer w{out};
     w.begin_object();

@@ -38,11 +38,11 @@ void multivariate_rule::start(std::vector<std::string> names)
     if (!pending_) return;
     // A loaded baseline fits when it models exactly these parameters, in any order.
     auto const& b = *pending_;
-    bool const fits = b.parameters.size() == names_.size() &&
-                      std::all_of(names_.begin(), names_.end(), [&](auto const& n) {
-                          return std::find(b.parameters.begin(), b.parameters.end(), n) !=
-                                 b.parameters.end();
-                      });
+    bool const fits =
+        b.parameters.size() == names_.size() &&
+        std::all_of(names_.begin(), names_.end(), [&](auto const& n) {
+            return std::find(b.parameters.begin(), b.parameters.end(), n) != b.parameters.end();
+        });
     if (fits && detector_->load(b.model)) {
         reorder(b.parameters);
         learned_at_ = b.learned_at;

@@ -58,13 +58,13 @@ private:
               episode_reporter& report) const;
 
     multivariate_settings settings_;
-    std::optional<mv_detector> detector_; // from the first reading on
-    std::vector<std::string> names_;      // the model's parameters, in its order
+    std::optional<mv_detector> detector_;                   // from the first reading on
+    std::vector<std::string> names_;                        // the model's parameters, in its order
     std::array<std::size_t, mv_max_parameters> position_{}; // in the last reading, a hint
     std::array<double, mv_max_parameters> values_{};        // this reading's, in model order
     std::array<bool, mv_max_parameters> seen_{};            // a value arrived for the parameter
-    std::unique_ptr<sensor_baseline> pending_; // loaded before the first reading
-    std::unique_ptr<core::anomaly> open_;      // the open episode's anomaly
+    std::unique_ptr<sensor_baseline> pending_;              // loaded before the first reading
+    std::unique_ptr<core::anomaly> open_;                   // the open episode's anomaly
     core::timestamp learned_at_{};
     baseline_origin origin_ = baseline_origin::learned;
     core::timestamp last_time_{};

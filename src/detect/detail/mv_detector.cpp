@@ -57,8 +57,8 @@ void symmetric_eigen(std::array<double, max_d * max_d> a, std::size_t n,
                 double const apq = a[p * max_d + q];
                 if (std::abs(apq) < 1e-300) continue;
                 double const theta = (a[q * max_d + q] - a[p * max_d + p]) / (2.0 * apq);
-                double const t = (theta >= 0 ? 1.0 : -1.0) /
-                                 (std::abs(theta) + std::sqrt(theta * theta + 1.0));
+                double const t =
+                    (theta >= 0 ? 1.0 : -1.0) / (std::abs(theta) + std::sqrt(theta * theta + 1.0));
                 double const c = 1.0 / std::sqrt(t * t + 1.0);
                 double const s = t * c;
                 for (std::size_t k = 0; k < n; ++k) { // columns p, q
@@ -88,7 +88,8 @@ void symmetric_eigen(std::array<double, max_d * max_d> a, std::size_t n,
               [&](std::size_t x, std::size_t y) { return a[x * max_d + x] > a[y * max_d + y]; });
     for (std::size_t j = 0; j < n; ++j) {
         values[j] = std::max(0.0, a[order[j] * max_d + order[j]]);
-        for (std::size_t i = 0; i < n; ++i) vectors[j * max_d + i] = static_cast<float>(v[i * max_d + order[j]]);
+        for (std::size_t i = 0; i < n; ++i)
+            vectors[j * max_d + i] = static_cast<float>(v[i * max_d + order[j]]);
     }
 }
 
@@ -107,8 +108,8 @@ mv_detector::mv_detector(mv_settings const& s, std::size_t parameters)
 void mv_detector::retune(mv_settings const& s) noexcept
 {
     settings_ = s;
-    vote_mask_ = settings_.vote_n >= 64 ? ~std::uint64_t{0}
-                                        : (std::uint64_t{1} << settings_.vote_n) - 1;
+    vote_mask_ =
+        settings_.vote_n >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << settings_.vote_n) - 1;
     high_votes_ &= vote_mask_;
     low_votes_ &= vote_mask_;
     log_keep_ = std::log1p(-settings_.lambda);
@@ -178,8 +179,8 @@ void mv_detector::finish_warmup() noexcept
     std::vector<double> column(n);
     for (std::size_t r = 1; r < n; ++r)
         column[r - 1] = static_cast<double>(warm_times_[r] - warm_times_[r - 1]);
-    b.cadence_us = std::max<std::int64_t>(
-        1, std::llround(median_of(std::span<double>{column.data(), n - 1})));
+    b.cadence_us =
+        std::max<std::int64_t>(1, std::llround(median_of(std::span<double>{column.data(), n - 1})));
 
     // Robust centre and scale; a constant parameter leaves the model (the per-parameter
     // flatline and jump rules still watch it).
@@ -277,8 +278,10 @@ void mv_detector::fit_model(std::span<double> e, std::size_t m, mv_baseline& b, 
     for (std::size_t i = 0; i < d_; ++i)
         for (std::size_t j = 0; j <= i; ++j) {
             double c = 0.0;
-            if (sd[i] > 0.0 && sd[j] > 0.0) c = corr[i * max_d + j] / (sd[i] * sd[j]);
-            else if (i == j && b.active[i]) c = 1.0;
+            if (sd[i] > 0.0 && sd[j] > 0.0)
+                c = corr[i * max_d + j] / (sd[i] * sd[j]);
+            else if (i == j && b.active[i])
+                c = 1.0;
             corr[i * max_d + j] = corr[j * max_d + i] = c;
         }
     symmetric_eigen(corr, d_, b.eigenvalue, b.loading);
@@ -334,8 +337,7 @@ double mv_detector::score_state(std::size_t state, double& t2_ratio, double& q_r
     auto const& centre = centres_[state];
     double total_sq = 0.0;
     for (std::size_t i = 0; i < d_; ++i) {
-        double const v =
-            std::clamp((smoothed_[i] - centre[i]) * inv_scale_[i], -u_clip, u_clip);
+        double const v = std::clamp((smoothed_[i] - centre[i]) * inv_scale_[i], -u_clip, u_clip);
         u_[i] = v;
         total_sq += v * v;
     }
@@ -385,7 +387,8 @@ void mv_detector::describe_peak(double t2_ratio, double q_ratio) noexcept
     for (std::size_t i = 1; i < d_; ++i) {
         auto const moved = episode_.order[i];
         std::size_t j = i;
-        for (; j > 0 && episode_.contribution[episode_.order[j - 1]] < episode_.contribution[moved]; --j)
+        for (; j > 0 && episode_.contribution[episode_.order[j - 1]] < episode_.contribution[moved];
+             --j)
             episode_.order[j] = episode_.order[j - 1];
         episode_.order[j] = moved;
     }
@@ -399,10 +402,9 @@ void mv_detector::describe_peak(double t2_ratio, double q_ratio) noexcept
     // residual alone is shared half and half; only "which one moved" tells them apart.)
     // Anything else is the process: a move the components explain (T²), or several parameters
     // moving together.
-    bool const one_to_blame = moving == 1 || (moving == 0 && episode_.residual_share >=
-                                                                  settings_.instrument_share);
-    episode_.cause =
-        q_ratio >= t2_ratio && one_to_blame ? mv_cause::instrument : mv_cause::process;
+    bool const one_to_blame =
+        moving == 1 || (moving == 0 && episode_.residual_share >= settings_.instrument_share);
+    episode_.cause = q_ratio >= t2_ratio && one_to_blame ? mv_cause::instrument : mv_cause::process;
 }
 
 // Stores every refine_stride_-th smoothed deviation from the nearest state; true when a
@@ -443,9 +445,9 @@ void mv_detector::start_new_state() noexcept
         state_count_ = std::max(state_count_, new_slot_ + 1);
     }
     learning_state_ = true;
-    settle_ = std::max<std::size_t>(
-        1, static_cast<std::size_t>(settings_.settle_s * 1e6 /
-                                    static_cast<double>(base_.cadence_us)));
+    settle_ =
+        std::max<std::size_t>(1, static_cast<std::size_t>(settings_.settle_s * 1e6 /
+                                                          static_cast<double>(base_.cadence_us)));
     high_votes_ = low_votes_ = 0;
 }
 
@@ -531,7 +533,9 @@ mv_event mv_detector::observe(std::int64_t time_us, std::span<double const> valu
     }
 
     auto const k = settings_.vote_k;
-    auto const votes = [](std::uint64_t bits) { return static_cast<std::size_t>(std::popcount(bits)); };
+    auto const votes = [](std::uint64_t bits) {
+        return static_cast<std::size_t>(std::popcount(bits));
+    };
     if (!open_) {
         // An excursion is pending from its first alarming reading until it dies out; it becomes
         // an episode once the alarming readings win the vote and it has lasted min_duration_s.
@@ -561,7 +565,8 @@ mv_event mv_detector::observe(std::int64_t time_us, std::span<double const> valu
     // A large move back towards normal that stops short of it: the fault ended and left the
     // plant in a new state (an integrator still warm, a flow at a new level).
     if (settings_.drop_ratio > 0.0) {
-        bool const dropped = age_s >= settings_.drop_s && stat < settings_.drop_ratio * recent_stat_;
+        bool const dropped =
+            age_s >= settings_.drop_s && stat < settings_.drop_ratio * recent_stat_;
         recent_stat_ += std::min(1.0, dt_us / (settings_.drop_s * 1e6)) * (stat - recent_stat_);
         if (dropped) return close(time_us, mv_end::settled);
     }

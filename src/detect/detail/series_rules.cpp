@@ -299,8 +299,8 @@ private:
     episode deviation_;
     double mean_ = 0.0;
     double variance_ = 0.0;
-    std::size_t seen_ = 0;  // values learned from, up to the window
-    std::size_t held_ = 0;  // unusual (or, while open, calm) values in a row
+    std::size_t seen_ = 0; // values learned from, up to the window
+    std::size_t held_ = 0; // unusual (or, while open, calm) values in a row
     std::size_t open_readings_ = 0;
     core::timestamp pending_since_{};
     core::timestamp calm_since_{};

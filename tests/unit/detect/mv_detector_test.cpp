@@ -57,8 +57,8 @@ struct run_result {
 };
 
 // `count` readings a second apart; the offsets apply to readings [from, to).
-run_result feed(mv_detector& det, plant& p, std::int64_t& t, int count, int from = -1,
-                int to = -1, double flow = 0.0, double pressure = 0.0, double common = 0.0)
+run_result feed(mv_detector& det, plant& p, std::int64_t& t, int count, int from = -1, int to = -1,
+                double flow = 0.0, double pressure = 0.0, double common = 0.0)
 {
     run_result r;
     for (int i = 0; i < count; ++i) {
@@ -125,8 +125,7 @@ TEST_CASE("A correlated pair moving together is a process change", "[unit]")
     CHECK(r.first.contribution[0] + r.first.contribution[1] > 0.8);
 }
 
-TEST_CASE("Normal operation raises nothing and a process fault is one episode that ends",
-          "[unit]")
+TEST_CASE("Normal operation raises nothing and a process fault is one episode that ends", "[unit]")
 {
     mv_detector det{mv_settings{}, 3};
     plant p;

@@ -159,8 +159,7 @@ TEST_CASE("A parameter without a table gets only the deviation rule", "[unit]")
     recorder out;
     double t = 0.0;
     for (int i = 0; i < 400; ++i) feed(d, out, t += 1.0, "turbidity", 0.5); // stuck: no rule
-    for (int i = 0; i < 300; ++i)
-        feed(d, out, t += 1.0, "conductivity", 500.0 + std::sin(i * 1.7));
+    for (int i = 0; i < 300; ++i) feed(d, out, t += 1.0, "conductivity", 500.0 + std::sin(i * 1.7));
     for (int i = 0; i < 5; ++i) feed(d, out, t += 1.0, "conductivity", -100.0); // no range
     for (int i = 0; i < 20; ++i) feed(d, out, t += 1.0, "conductivity", 500.0 + std::sin(i * 1.7));
     CHECK(out.opened(core::anomaly_type::flatline).empty());
