@@ -463,7 +463,7 @@ TEST_CASE("the deterministic summary words a stuck instrument and a joint proces
     batch const b{at("2025-05-28T00:00:00Z"), at("2025-05-28T00:10:00Z"), {stuck, valve}, 0};
     auto const s = summarize::deterministic_summary(b);
     INFO(s);
-    CHECK_THAT(s, Catch::Contains("the pressure sensor was stuck at 2.1 bar for 360.0 seconds"));
+    CHECK_THAT(s, Catch::Contains("pressure sensor was stuck at 2.1 bar for 360.0 seconds"));
     CHECK_THAT(s, Catch::Contains("likely an instrument fault"));
     CHECK_THAT(s, Catch::Contains("driven by flow (62%) and pressure (31%)"));
     CHECK_THAT(s, Catch::Contains("likely a process change"));
