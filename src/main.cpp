@@ -47,7 +47,8 @@ int main(int argc, char** argv)
     log::init(cfg.log.level);
     try {
         asio::io_context ioc{1};
-        app::application daemon{ioc, cfg, read, opts.config_path.value_or("(embedded defaults)")};
+        app::application daemon{ioc, cfg, read, opts.config_path.value_or("(embedded defaults)"),
+                                opts.relearn};
         return daemon.run();
     } catch (app::startup_error const&) { // logged where it happened
         return app::exit_config;

@@ -11,12 +11,14 @@ namespace wtf::api {
 
 std::span<route const> builtin_routes()
 {
-    static std::array<route, 7> const table{{
+    static std::array<route, 9> const table{{
         {"/anomalies", method::get, false, detail::get_anomalies},
         {"/summary", method::get, false, detail::get_summary},
         {"/status", method::get, false, detail::get_status},
         {"/metrics", method::get, false, detail::get_metrics},
         {"/readings", method::post, false, detail::post_readings},
+        {"/sensors/{id}/baseline", method::get, false, detail::get_baseline},
+        {"/sensors/{id}/baseline/relearn", method::post, false, detail::post_relearn},
         {"/openapi.json", method::get, true, detail::get_openapi},
         {"/docs", method::get, true, detail::get_docs},
     }};

@@ -20,13 +20,17 @@
 #include <wtf/summarize/llm_client.hpp>
 #include <wtf/summarize/summarizer.hpp>
 
+#include "app/detail/baseline_file.hpp"
+
 #include <boost/system/system_error.hpp>
 
 #include <chrono>
 #include <cmath>
+#include <filesystem>
 #include <optional>
 #include <span>
 #include <string_view>
+#include <system_error>
 #include <utility>
 
 namespace wtf::app {
@@ -147,6 +151,8 @@ struct application::impl {
     std::vector<core::health_reporter const*> health_reporters() const;
     api::services services();
     void restore_and_subscribe();
+    void restore_baselines(bool relearn);
+    void save_baselines();
     std::vector<reloadable> reloadables();
     std::string status_line();
 
@@ -179,7 +185,41 @@ struct application::impl {
     std::uint64_t readings_at_last_line = 0;
     std::chrono::steady_clock::time_point last_line_at = std::chrono::steady_clock::now();
     std::vector<store::subscription> subscriptions;
+    std::uint64_t saved_baselines = 0; // detector.baselines_version() last written
 };
+
+// The multivariate baselines live in the state dir beside the journal, and only with it: with
+// storage.journal off wtfd writes nothing to disk.
+void application::impl::restore_baselines(bool relearn)
+{
+    if (!journal) return;
+    if (relearn) {
+        std::error_code ec;
+        std::filesystem::remove(std::filesystem::path{config.storage.state_dir} / "baselines.json",
+                                ec);
+        log::notice("detector") << "saved baselines forgotten (--relearn): every sensor learns "
+                                   "its normal operation again";
+        return;
+    }
+    for (auto const& problem :
+         detail::load_baselines(detector, config.storage.state_dir, pipeline.baseline_sink()))
+        log::warning("detector") << problem;
+    std::size_t restored = 0;
+    detector.for_each_baseline(
+        [&](std::string_view, detect::sensor_baseline const&) { ++restored; });
+    if (restored > 0) log::notice("detector") << "baselines restored sensors=" << restored;
+    saved_baselines = detector.baselines_version();
+}
+
+// Called with the clock ticks: writes the baselines when one was learned, refit, loaded or
+// forgotten since the last write (rare: the file is a few KiB per sensor).
+void application::impl::save_baselines()
+{
+    if (!journal || detector.baselines_version() == saved_baselines) return;
+    saved_baselines = detector.baselines_version();
+    if (auto problem = detail::save_baselines(detector, config.storage.state_dir); !problem.empty())
+        log::warning("detector") << "baselines not saved: " << problem;
+}
 
 // The components with outside dependencies, in the order /status shows them (the seed's
 // "redis" first), each one's stand-in when it is switched off.
@@ -315,12 +355,13 @@ std::string application::impl::status_line()
 }
 
 application::application(asio::io_context& ioc, config::daemon_config cfg, config_reader reread,
-                         std::string describe_config)
+                         std::string describe_config, bool relearn)
 {
     log::notice("wtfd") << describe(cfg, describe_config);
     impl_ =
         std::make_unique<impl>(ioc, std::move(cfg), std::move(reread), std::move(describe_config));
     impl_->restore_and_subscribe();
+    impl_->restore_baselines(relearn);
 }
 
 application::~application() = default;
@@ -350,9 +391,11 @@ void application::start()
         return daemon::tick_period(m.config.detect.dropout_gap_auto ? std::chrono::seconds{1}
                                                                     : m.config.detect.dropout_gap);
     };
-    m.tasks.spawn(
-        "ticker", stage::processing,
-        daemon::run_ticker(tick_every, [&m](core::timestamp now) { m.pipeline.advance(now); }));
+    m.tasks.spawn("ticker", stage::processing,
+                  daemon::run_ticker(tick_every, [&m](core::timestamp now) {
+                      m.pipeline.advance(now);
+                      m.save_baselines();
+                  }));
     m.tasks.spawn("summarizer", stage::processing, m.summarizer.run());
     if (m.journal) m.tasks.spawn("journal", stage::writers, m.journal->run());
     if (m.redis) m.tasks.spawn("mirror", stage::writers, m.redis->run());

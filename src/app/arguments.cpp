@@ -8,16 +8,20 @@ namespace wtf::app {
 namespace {
 
 constexpr std::string_view usage =
-    R"(Usage: wtfd [--config FILE] [--listen HOST:PORT] [--check-config]
+    R"(Usage: wtfd [--config FILE] [--listen HOST:PORT] [--check-config] [--relearn]
        wtfd analyze [options] FILE... | --influx URL --db NAME --query Q   (see analyze --help)
        wtfd --help | --version
 
-Watches water treatment plant sensors, detects anomalies (spikes, drifts, dropouts) and serves
+Watches water treatment plant sensors, detects anomalies (spikes, drifts, dropouts, stuck and jumping
+instruments, unusual values, joint excursions of several parameters) and serves
 them over a REST API.
 
   --config FILE       read the configuration from FILE (default: embedded defaults)
   --listen HOST:PORT  listen on this address instead of [api] listen
   --check-config      print the effective configuration and exit (1 if it has errors)
+  --relearn           forget the multivariate baselines saved in the state dir: every sensor
+                      learns its normal operation again from its next readings (after
+                      maintenance; POST /sensors/{id}/baseline/relearn does it for one sensor)
   --help              show this help and exit
   --version           show the version and exit
 
@@ -48,6 +52,8 @@ std::variant<options, int> parse_arguments(std::span<std::string_view const> arg
         }
         if (arg == "--check-config") {
             o.check_config = true;
+        } else if (arg == "--relearn") {
+            o.relearn = true;
         } else if (arg == "--config" || arg == "-c") {
             if (!(o.config_path = value(arg))) return exit_usage;
         } else if (arg == "--listen") {

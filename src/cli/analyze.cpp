@@ -58,6 +58,11 @@ worded by the LLM only when it is readable, true to the anomalies and names the 
   --dropout-gap S|auto    silence that makes a dropout (default: auto, 5 x each sensor's
                           median interval, unless the config file sets dropout_gap_s)
   --strict                fail on the first bad row instead of reporting and skipping it
+  --warmup N              readings each sensor's multivariate baseline is learned from
+                          before it is judged (default: detect.multivariate.warmup, 400)
+  --baseline FILE         learn the baselines from FILE, a recording of normal operation
+                          (read with the same CSV options), instead of each sensor's first
+                          readings: by sensor id, or FILE's only sensor for every sensor
 
 CSV files ("-": standard input; the layout is read from the header):
   --format F              seed (timestamp,sensor-value), generator (timestamp,sensor_id,
@@ -124,6 +129,7 @@ std::variant<config::daemon_config, std::string> analyze_config(detail::analyze_
         cfg.detect.dropout_gap_auto = o.dropout_gap->automatic;
         if (!o.dropout_gap->automatic) cfg.detect.dropout_gap = o.dropout_gap->fixed;
     }
+    if (o.warmup) cfg.detect.multivariate.warmup = *o.warmup;
     return cfg;
 }
 
@@ -222,6 +228,74 @@ bool read_sources(detail::analyze_options const& o, asio::io_context& ioc, detai
     return all_read;
 }
 
+// --baseline FILE: each sensor's baseline as a fresh detector learns it from FILE (all of it,
+// refits included), or the reason there is none.
+std::variant<std::vector<std::pair<std::string, detect::sensor_baseline>>, std::string>
+learn_baselines(detail::analyze_options const& o, config::daemon_config const& cfg)
+{
+    if (!cfg.detect.multivariate.enabled)
+        return std::string{"--baseline: the multivariate detector is switched off "
+                           "(detect.multivariate.enabled)"};
+    store::history scratch{cfg.storage};
+    summarize::summarizer notes{cfg.summary, cfg.llm, {}, scratch, nullptr, core::now()};
+    detail::problem_log problems{stderr};
+    detail::replayer learner{cfg.detect, notes, nullptr, problems};
+    auto const outcome = sources::read_csv(*o.baseline_path, o.csv, learner);
+    if (auto const* failure = std::get_if<sources::csv_failure>(&outcome))
+        return "--baseline: " + failure->message;
+    std::vector<std::pair<std::string, detect::sensor_baseline>> out;
+    if (auto const* d = learner.detector())
+        d->for_each_baseline([&](std::string_view id, detect::sensor_baseline const& b) {
+            out.emplace_back(std::string{id}, b);
+            out.back().second.origin = detect::baseline_origin::loaded;
+        });
+    if (out.empty())
+        return "--baseline: " + *o.baseline_path + ": " +
+               std::to_string(learner.counts().readings) +
+               " readings, too few to learn a baseline from (detect.multivariate.warmup = " +
+               std::to_string(cfg.detect.multivariate.warmup) + " per sensor)";
+    return out;
+}
+
+// A sensor's baseline and its episodes' top contributors, for the report.
+detail::baseline_report describe_baseline(detect::detector const& d, std::string_view sensor,
+                                          detail::replay_counts const& counts)
+{
+    detail::baseline_report b;
+    b.sensor = std::string{sensor};
+    auto const status = d.baseline_of(sensor);
+    if (!status) return b;
+    if (status->state == "learning") {
+        b.state = "still learning (" + std::to_string(status->warmup_readings) + " of " +
+                  std::to_string(status->warmup) + " readings)";
+    } else if (status->baseline) {
+        auto const& base = *status->baseline;
+        b.state = base.origin == detect::baseline_origin::loaded
+                      ? std::string{"loaded from --baseline"}
+                      : "learned from its first " + std::to_string(status->warmup) + " readings";
+        if (base.refits > 0) b.state += ", refit " + std::to_string(base.refits) + " times";
+        b.parameters = base.model.parameters;
+        b.components = base.model.components;
+        b.t2_limit = base.model.t2_limit;
+        b.q_limit = base.model.q_limit;
+    } else {
+        b.state = std::string{status->state};
+    }
+    if (auto const found = counts.contributions.find(sensor); found != counts.contributions.end()) {
+        double total = 0.0;
+        for (auto const& [name, share] : found->second) {
+            b.top.emplace_back(name, share);
+            total += share;
+        }
+        std::sort(b.top.begin(), b.top.end(),
+                  [](auto const& x, auto const& y) { return x.second > y.second; });
+        if (b.top.size() > 3) b.top.resize(3);
+        for (auto& t : b.top) t.second /= total > 0.0 ? total : 1.0;
+    }
+    b.episodes = counts.multivariate_episodes(sensor);
+    return b;
+}
+
 // What the replay found, for the report: counts, sensors, and which parameters had thresholds.
 void describe_findings(detail::replayer const& replay, detect::settings const& detect,
                        std::set<std::string, std::less<>> const& found_parameters,
@@ -239,8 +313,11 @@ void describe_findings(detail::replayer const& replay, detect::settings const& d
     if (auto const* d = replay.detector()) {
         r.sensor_count = d->sensor_count();
         d->for_each_sensor([&](detect::sensor_info const& s) {
-            if (r.sensors.size() < sensors_listed)
+            if (r.sensors.size() < sensors_listed) {
                 r.sensors.push_back({std::string{s.sensor_id}, s.readings, s.dropout_gap});
+                if (detect.multivariate.enabled)
+                    r.baselines.push_back(describe_baseline(*d, s.sensor_id, counts));
+            }
         });
     }
     for (auto const& p : found_parameters) {
@@ -315,6 +392,15 @@ int analyze(std::span<std::string_view const> args)
     if (anomalies_out.file) lines.emplace(anomalies_out.file);
     detail::problem_log problems{stderr};
     detail::replayer replay{cfg.detect, notes, lines ? &*lines : nullptr, problems};
+    if (o.baseline_path) {
+        auto learned = learn_baselines(o, cfg);
+        if (auto* problem = std::get_if<std::string>(&learned)) {
+            std::fprintf(stderr, "wtfd analyze: %s\n", problem->c_str());
+            return exit_failed;
+        }
+        replay.use_baselines(std::move(
+            std::get<std::vector<std::pair<std::string, detect::sensor_baseline>>>(learned)));
+    }
 
     detail::report r;
     std::set<std::string, std::less<>> found_parameters;

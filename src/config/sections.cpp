@@ -54,6 +54,9 @@ void read_generator(table_reader& t, sources::generator_settings& s)
     t.number("spikes_per_hour", s.spikes_per_hour, non_negative);
     t.number("drifts_per_hour", s.drifts_per_hour, non_negative);
     t.number("dropouts_per_hour", s.dropouts_per_hour, non_negative);
+    t.number("stucks_per_hour", s.stucks_per_hour, non_negative);
+    t.number("jumps_per_hour", s.jumps_per_hour, non_negative);
+    t.number("valve_closings_per_hour", s.valve_closings_per_hour, non_negative);
 }
 
 std::string format_band(core::band const& b)
@@ -72,6 +75,74 @@ void check_bands(table_reader& t, detect::parameter_rules const& rule)
     if (rule.clear_margin >= half_width)
         t.fail("clear_margin", "must be less than " + format_bound(half_width) +
                                    ", half the width of normal " + format_band(rule.normal));
+}
+
+// Seconds where 0 switches the rule off: 0 or a duration to_milliseconds accepts.
+void off_or_seconds(table_reader& t, std::string_view key, std::chrono::milliseconds& out)
+{
+    double value = static_cast<double>(out.count()) / 1000.0;
+    if (!t.number(key, value, non_negative)) return;
+    if (value == 0.0) {
+        out = std::chrono::milliseconds{0};
+        return;
+    }
+    auto converted = to_milliseconds(value);
+    if (auto* problem = std::get_if<std::string>(&converted))
+        t.fail(key, std::move(*problem));
+    else
+        out = std::get<std::chrono::milliseconds>(converted);
+}
+
+// The rules beyond the bands: implausible, jump, flatline, deviation. 0 (or "off" for `valid`)
+// switches a rule off.
+void read_series_rules(table_reader& t, detect::parameter_rules& rule)
+{
+    if (auto const* valid = t.find("valid"); valid && valid->is_string()) {
+        if (valid->value<std::string_view>() == "off")
+            rule.valid.reset();
+        else
+            t.fail("valid", R"(must be [low, high] or "off")");
+    } else if (valid) {
+        core::band b;
+        if (t.band("valid", b)) rule.valid = b;
+    }
+    t.number("max_rate_per_s", rule.max_rate_per_s, non_negative);
+    t.seconds("jump_return_s", rule.jump_return);
+    off_or_seconds(t, "flat_for_s", rule.flat_for);
+    t.number("flat_tolerance", rule.flat_tolerance, non_negative);
+    t.number("deviation_z", rule.deviation_z, non_negative);
+    t.integer("deviation_window", rule.deviation_window, {2, 1'000'000});
+    t.integer("deviation_hold", rule.deviation_hold, {1, 1'000'000});
+}
+
+// [detect.multivariate]. Each key is checked on its own here; relations between keys (vote_k
+// within vote_n) by the settings' own check, reported at the key it names.
+void read_multivariate(table_reader& t, detect::multivariate_settings& s)
+{
+    constexpr number_rule fraction{0.0, 1.0};
+    auto const errors_before = t.errors();
+    t.boolean("enabled", s.enabled);
+    t.integer("warmup", s.warmup, {20, 10'000'000});
+    t.number("lambda", s.lambda, fraction);
+    t.number("variance_kept", s.variance_kept, fraction);
+    t.number("calibration_q", s.calibration_q, fraction);
+    t.number("slow_ratio", s.slow_ratio, fraction);
+    t.integer("refine_after", s.refine_after, {0, 10'000'000});
+    t.number("alarm", s.alarm, non_negative);
+    t.number("clear", s.clear, fraction);
+    t.integer("vote_n", s.vote_n, {1, 64});
+    t.integer("vote_k", s.vote_k, {1, 64});
+    t.number("min_duration_s", s.min_duration_s, non_negative);
+    t.number("adapt_s", s.adapt_s, non_negative);
+    t.number("slow_adapt_s", s.slow_adapt_s, non_negative);
+    t.number("settle_s", s.settle_s, non_negative);
+    t.number("max_episode_s", s.max_episode_s, non_negative);
+    if (t.errors() != errors_before) return;
+    auto problem = s.check();
+    if (problem.empty()) return;
+    auto const colon = problem.find(':');
+    auto const key = problem.substr(0, colon);
+    t.fail(key, "must be" + problem.substr(colon + 1));
 }
 
 // A table naming a default parameter adjusts it; a new one must give both bands, as there is
@@ -93,6 +164,7 @@ void read_parameter(table_reader& t, std::string_view name,
     t.band("spike", rule.spike);
     t.band("normal", rule.normal);
     t.number("clear_margin", rule.clear_margin, non_negative);
+    read_series_rules(t, rule);
     for (std::string_view band : {"spike", "normal"})
         if (is_new && !t.find(band)) t.fail(band, "is required for a new parameter: [low, high]");
     if (t.errors() != errors_before) return;
@@ -140,6 +212,7 @@ void read_detect(table_reader& t, detect::settings& s)
     t.names("expected_sensors", s.expected_sensors);
     t.integer("max_sensors", s.max_sensors, {1, no_limit});
     t.section("parameters", [&](table_reader& p) { read_parameters(p, s.parameters); });
+    t.section("multivariate", [&](table_reader& m) { read_multivariate(m, s.multivariate); });
 }
 
 void read_summary(table_reader& t, summarize::settings& s)

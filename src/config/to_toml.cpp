@@ -133,6 +133,9 @@ void write_generator(writer& w, sources::generator_settings const& s)
     w.line("spikes_per_hour", format_number(s.spikes_per_hour));
     w.line("drifts_per_hour", format_number(s.drifts_per_hour));
     w.line("dropouts_per_hour", format_number(s.dropouts_per_hour));
+    w.line("stucks_per_hour", format_number(s.stucks_per_hour));
+    w.line("jumps_per_hour", format_number(s.jumps_per_hour));
+    w.line("valve_closings_per_hour", format_number(s.valve_closings_per_hour));
 }
 
 void write_detect(writer& w, detect::settings const& s)
@@ -149,7 +152,33 @@ void write_detect(writer& w, detect::settings const& s)
         w.line("spike", band(p.spike));
         w.line("normal", band(p.normal));
         w.line("clear_margin", format_number(p.clear_margin));
+        w.line("valid", p.valid ? band(*p.valid) : quote("off"));
+        w.line("max_rate_per_s", format_number(p.max_rate_per_s));
+        w.line("jump_return_s", seconds(p.jump_return));
+        w.line("flat_for_s", seconds(p.flat_for));
+        w.line("flat_tolerance", format_number(p.flat_tolerance));
+        w.line("deviation_z", format_number(p.deviation_z));
+        w.integer("deviation_window", p.deviation_window);
+        w.integer("deviation_hold", p.deviation_hold);
     }
+    auto const& m = s.multivariate;
+    w.table("detect.multivariate");
+    w.line("enabled", boolean(m.enabled));
+    w.integer("warmup", m.warmup);
+    w.line("lambda", format_number(m.lambda));
+    w.line("variance_kept", format_number(m.variance_kept));
+    w.line("calibration_q", format_number(m.calibration_q));
+    w.line("slow_ratio", format_number(m.slow_ratio));
+    w.integer("refine_after", m.refine_after);
+    w.line("alarm", format_number(m.alarm));
+    w.line("clear", format_number(m.clear));
+    w.integer("vote_n", m.vote_n);
+    w.integer("vote_k", m.vote_k);
+    w.line("min_duration_s", format_number(m.min_duration_s));
+    w.line("adapt_s", format_number(m.adapt_s));
+    w.line("slow_adapt_s", format_number(m.slow_adapt_s));
+    w.line("settle_s", format_number(m.settle_s));
+    w.line("max_episode_s", format_number(m.max_episode_s));
 }
 
 void write_summarize(writer& w, summarize::settings const& s, summarize::llm_settings const& l)

@@ -15,6 +15,22 @@ std::optional<anomaly_type> anomaly_type_from(std::string_view text) noexcept
     return std::nullopt;
 }
 
+std::string_view to_string(cause c) noexcept
+{
+    switch (c) {
+    case cause::instrument: return "instrument";
+    case cause::process: return "process";
+    }
+    return "unknown";
+}
+
+std::optional<cause> cause_from(std::string_view text) noexcept
+{
+    for (auto c : {cause::instrument, cause::process})
+        if (to_string(c) == text) return c;
+    return std::nullopt;
+}
+
 std::string_view to_string(severity s) noexcept
 {
     switch (s) {
@@ -37,12 +53,31 @@ std::string_view to_string(anomaly_change c) noexcept
 
 namespace {
 
+// A joint anomaly's message names its largest contributors: at most three, each carrying at least
+// a tenth of the statistic (the first is always named).
+constexpr std::size_t joint_named = 3;
+constexpr double joint_share = 0.1;
+
 void append_capitalised(std::string& out, std::string_view word)
 {
     if (word.empty()) return;
     char const first = word.front();
     out += (first >= 'a' && first <= 'z') ? static_cast<char>(first - 'a' + 'A') : first;
     out.append(word.substr(1));
+}
+
+// Statistics to four significant digits: 3.142, 0.01234, 1234.0; the rest is noise.
+double rounded(double v)
+{
+    if (v == 0.0 || !std::isfinite(v)) return v;
+    // Powers of ten are exact doubles up to 1e22; multiplying by 0.01 would not be.
+    int const digits = 3 - static_cast<int>(std::floor(std::log10(std::abs(v))));
+    if (digits >= 0) {
+        double const scale = std::pow(10.0, digits);
+        return std::round(v * scale) / scale;
+    }
+    double const scale = std::pow(10.0, -digits);
+    return std::round(v / scale) * scale;
 }
 
 } // namespace
@@ -73,6 +108,19 @@ std::string message(anomaly const& a)
         out += kind.noun;
         out += " detected";
         break;
+    case wording::joint: {
+        append_capitalised(out, kind.noun);
+        out += " detected: ";
+        // The parameters that carried it, as the contributions rank them.
+        std::size_t named = 0;
+        for (auto const& c : a.contributions) {
+            if (named == joint_named || (named > 0 && c.share < joint_share)) break;
+            if (named++ > 0) out += ", ";
+            out += c.parameter;
+        }
+        if (named == 0) out += a.parameter;
+        break;
+    }
     }
     return out;
 }
@@ -112,6 +160,28 @@ void append_json(std::string& out, anomaly const& a)
     w.member("detector", a.detector);
     if (a.never_seen) w.member("never_seen", true);
     if (a.closed_at_restart) w.member("closed_at_restart", true);
+    w.member("cause", to_string(a.cause));
+    if (!a.evidence.basis.empty()) {
+        w.key("evidence");
+        w.begin_object();
+        w.member("basis", a.evidence.basis);
+        for (auto const& f : a.evidence.figures) w.member(f.name, rounded(f.value));
+        if (!a.evidence.end.empty()) w.member("end", a.evidence.end);
+        w.end_object();
+    }
+    if (a.score) w.member("score", rounded(*a.score));
+    if (a.threshold) w.member("threshold", rounded(*a.threshold));
+    if (!a.contributions.empty()) {
+        w.key("contributions");
+        w.begin_array();
+        for (auto const& c : a.contributions) {
+            w.begin_object();
+            w.member("parameter", c.parameter);
+            w.member("share", std::round(c.share * 1000.0) / 1000.0);
+            w.end_object();
+        }
+        w.end_array();
+    }
     w.end_object();
 }
 

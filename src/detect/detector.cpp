@@ -1,11 +1,13 @@
 #include <wtf/detect/detector.hpp>
 
 #include "detect/detail/cadence.hpp"
+#include "detect/detail/multivariate_rule.hpp"
 #include "detect/detail/rules.hpp"
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <map>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -15,11 +17,14 @@ namespace wtf::detect {
 namespace {
 
 // Every (sensor, parameter) series gets one instance of each; add new series detectors here.
+// The order is the order of ownership: a value a rule owns is left alone by the rules after it.
 std::vector<std::unique_ptr<detail::series_rule>> make_series_rules()
 {
     std::vector<std::unique_ptr<detail::series_rule>> rules;
+    rules.push_back(detail::make_implausible_rule());
     rules.push_back(detail::make_spike_rule());
     rules.push_back(detail::make_drift_rule());
+    rules.push_back(detail::make_statistical_rules());
     return rules;
 }
 
@@ -45,7 +50,10 @@ struct sensor_state {
     std::size_t active = 0;
     std::vector<series_state> series;
     std::vector<std::unique_ptr<detail::sensor_rule>> detectors;
-    detail::cadence cadence; // kept only with dropout_gap_s = "auto"
+    // Over all parameters at once, after the series rules; null when switched off.
+    std::unique_ptr<detail::multivariate_rule> multivariate;
+    std::vector<std::uint8_t> owned; // per value of the reading being judged, reused
+    detail::cadence cadence;         // kept only with dropout_gap_s = "auto"
 
     detail::silence_limit gap(settings const& config) const noexcept
     {
@@ -78,6 +86,9 @@ struct detector::impl {
     core::timestamp clock;
     std::uint64_t next_id = 1;
     std::size_t active = 0;
+    std::uint64_t baselines_version = 0;
+    // Baselines loaded for sensors that have not reported yet.
+    std::map<std::string, sensor_baseline, std::less<>> waiting;
     std::unordered_map<std::string, std::unique_ptr<sensor_state>, string_hash, std::equal_to<>>
         by_id;
     std::vector<sensor_state*> in_order; // first-seen order, for deterministic ticks
@@ -94,6 +105,13 @@ struct detector::impl {
         auto state = std::make_unique<sensor_state>();
         state->id = id;
         state->detectors = make_sensor_rules(expected_since);
+        if (config.multivariate.enabled) {
+            state->multivariate = std::make_unique<detail::multivariate_rule>(config.multivariate);
+            if (auto const found = waiting.find(id); found != waiting.end()) {
+                state->multivariate->preload(std::move(found->second));
+                waiting.erase(found);
+            }
+        }
         auto& ref = *state;
         by_id.emplace(state->id, std::move(state));
         in_order.push_back(&ref);
@@ -122,7 +140,19 @@ struct detector::impl {
 
     detail::episode_reporter reporter(sensor_state& s, event_sink& out) noexcept
     {
-        return {next_id, active, s.active, out};
+        return {next_id, active, s.active, baselines_version, out};
+    }
+
+    // Switched on or off by a reload: made or ended at the sensor's next reading.
+    void update_multivariate(sensor_state& s, detail::episode_reporter& report)
+    {
+        if (config.multivariate.enabled && !s.multivariate) {
+            s.multivariate = std::make_unique<detail::multivariate_rule>(config.multivariate);
+        } else if (!config.multivariate.enabled && s.multivariate) {
+            s.multivariate->finish(report);
+            s.multivariate.reset();
+            ++baselines_version;
+        }
     }
 };
 
@@ -140,8 +170,10 @@ core::reload_effect detector::apply(settings const& s)
     if (s == impl_->config) return core::reload_effect::unchanged;
     impl_->config = s;
     // Rule pointers refer into config.parameters, which was just replaced.
-    for (auto* sensor : impl_->in_order)
+    for (auto* sensor : impl_->in_order) {
         for (auto& series : sensor->series) series.rules = impl_->rules_for(series.parameter);
+        if (sensor->multivariate) sensor->multivariate->apply(s.multivariate);
+    }
     impl_->add_expected(impl_->clock);
     return core::reload_effect::applied;
 }
@@ -167,11 +199,19 @@ verdict detector::observe(core::reading const& r, event_sink& out)
 
     auto report = d.reporter(sensor, out);
     for (auto& rule : sensor.detectors) rule->observe(r, gap, report);
+    if (sensor.owned.size() < r.values.size()) sensor.owned.resize(r.values.size());
     for (std::size_t i = 0; i < r.values.size(); ++i) {
         auto const& m = r.values[i];
         auto& series = d.series_for(sensor, i, m.parameter);
-        detail::series_context const ctx{sensor.id, series.parameter, series.rules, d.config};
-        for (auto& rule : series.detectors) rule->observe(ctx, r.time, m.value, report);
+        detail::series_context ctx{sensor.id, series.parameter, series.rules, d.config};
+        for (auto& rule : series.detectors)
+            ctx.owned = rule->observe(ctx, r.time, m.value, report) || ctx.owned;
+        sensor.owned[i] = ctx.owned ? 1 : 0;
+    }
+    if (sensor.multivariate || d.config.multivariate.enabled) {
+        d.update_multivariate(sensor, report);
+        if (sensor.multivariate)
+            sensor.multivariate->observe(r, {sensor.owned.data(), r.values.size()}, report);
     }
     return verdict::accepted;
 }
@@ -187,6 +227,106 @@ void detector::advance(core::timestamp now, event_sink& out)
         for (auto& rule : sensor->detectors) rule->advance(now, sensor->id, gap, report);
     }
 }
+
+std::string describe(std::string_view sensor_id, baseline_note const& note)
+{
+    std::string line = "Multivariate baseline ";
+    switch (note.event) {
+    case baseline_event::learned: line += "learned"; break;
+    case baseline_event::refined: line += "refined"; break;
+    case baseline_event::relearning: line += "relearning"; break;
+    case baseline_event::loaded: line += "loaded"; break;
+    }
+    line += " sensor=";
+    line += sensor_id;
+    line += " parameters=" + std::to_string(note.parameters);
+    if (note.components > 0) line += " components=" + std::to_string(note.components);
+    if (!note.reason.empty()) {
+        line += " reason=\"";
+        line += note.reason;
+        line += '"';
+    }
+    return line;
+}
+
+bool detector::relearn(std::string_view sensor_id, event_sink& out)
+{
+    auto& d = *impl_;
+    bool const waited = d.waiting.erase(std::string{sensor_id}) > 0;
+    if (waited) ++d.baselines_version;
+    auto const found = d.by_id.find(sensor_id);
+    if (found == d.by_id.end()) return waited;
+    auto& sensor = *found->second;
+    if (sensor.multivariate) {
+        auto report = d.reporter(sensor, out);
+        sensor.multivariate->relearn(sensor.id, "asked", report);
+    }
+    return true;
+}
+
+void detector::relearn_all(event_sink& out)
+{
+    auto& d = *impl_;
+    if (!d.waiting.empty()) ++d.baselines_version;
+    d.waiting.clear();
+    for (auto* sensor : d.in_order)
+        if (sensor->multivariate) {
+            auto report = d.reporter(*sensor, out);
+            sensor->multivariate->relearn(sensor->id, "asked", report);
+        }
+}
+
+std::optional<std::string> detector::load_baseline(std::string_view sensor_id, sensor_baseline b,
+                                                   event_sink& out)
+{
+    auto& d = *impl_;
+    auto const found = d.by_id.find(sensor_id);
+    if (found == d.by_id.end()) {
+        d.waiting.insert_or_assign(std::string{sensor_id}, std::move(b));
+        ++d.baselines_version;
+        return std::nullopt;
+    }
+    auto& sensor = *found->second;
+    auto report = d.reporter(sensor, out);
+    d.update_multivariate(sensor, report);
+    if (!sensor.multivariate) return std::string{"the multivariate detector is switched off"};
+    auto problem = sensor.multivariate->load(sensor.id, std::move(b), report);
+    if (!problem) ++d.baselines_version;
+    return problem;
+}
+
+std::optional<baseline_status> detector::baseline_of(std::string_view sensor_id) const
+{
+    auto const& d = *impl_;
+    auto const found = d.by_id.find(sensor_id);
+    if (found == d.by_id.end()) {
+        auto const waiting = d.waiting.find(sensor_id);
+        if (waiting == d.waiting.end()) return std::nullopt;
+        baseline_status s;
+        s.state = "waiting";
+        s.warmup = d.config.multivariate.warmup;
+        s.threshold = d.config.multivariate.alarm;
+        s.baseline = waiting->second;
+        return s;
+    }
+    auto const& sensor = *found->second;
+    if (sensor.multivariate) return sensor.multivariate->status();
+    baseline_status s;
+    s.state = "off";
+    return s;
+}
+
+void detector::for_each_baseline(
+    std::function<void(std::string_view, sensor_baseline const&)> const& visit) const
+{
+    auto const& d = *impl_;
+    for (auto const* sensor : d.in_order)
+        if (sensor->multivariate)
+            if (auto const b = sensor->multivariate->baseline()) visit(sensor->id, *b);
+    for (auto const& [id, b] : d.waiting) visit(id, b);
+}
+
+std::uint64_t detector::baselines_version() const noexcept { return impl_->baselines_version; }
 
 void detector::set_next_id(std::uint64_t id) noexcept { impl_->next_id = id; }
 std::uint64_t detector::next_id() const noexcept { return impl_->next_id; }

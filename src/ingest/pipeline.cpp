@@ -84,6 +84,21 @@ std::variant<ingest_result, problem> pipeline::ingest(batch const& parsed, core:
 
 void pipeline::advance(core::timestamp now) { detector_.advance(now, *this); }
 
+bool pipeline::relearn(std::string_view sensor_id)
+{
+    ++version_;
+    return detector_.relearn(sensor_id, *this);
+}
+
+// Learned, refit, relearning (asked, parameters changed, settings changed by a reload), loaded.
+void pipeline::on_baseline(std::string_view sensor_id, detect::baseline_note const& note)
+{
+    ++version_;
+    auto const level =
+        note.event == detect::baseline_event::relearning ? log::level::notice : log::level::info;
+    if (log::enabled(level)) log::write(level, "detector", detect::describe(sensor_id, note));
+}
+
 void pipeline::on_anomaly(core::anomaly_change change, core::anomaly const& a)
 {
     history_.record(change, a);

@@ -47,6 +47,22 @@ constexpr double drift_min_s = 15.0;
 constexpr double drift_max_s = 45.0;
 constexpr double dropout_min_s = 10.0;
 constexpr double dropout_max_s = 30.0;
+// A stuck transmitter repeats its last value for longer than the flatline rule's 300 s.
+constexpr double stuck_min_s = 360.0;
+constexpr double stuck_max_s = 600.0;
+// A jumping transmitter reads this many normal-band widths off, towards the band's farther
+// side (a fifth of a width per second is the jump rule's default limit: half a width in one
+// 2 s interval exceeds it), then reads right again within a few readings.
+constexpr double jump_size = 0.5;
+constexpr double jump_min_s = 4.0;
+constexpr double jump_max_s = 12.0;
+// A closing valve: flow falls and pressure rises by this share of their normal bands' widths
+// (about 6 times their normal spread, clamped inside the bands), ramping in and out over
+// valve_ramp_s.
+constexpr double valve_shift = 0.4;
+constexpr double valve_ramp_s = 20.0;
+constexpr double valve_min_s = 240.0;
+constexpr double valve_max_s = 420.0;
 
 double round1(double v) noexcept { return std::round(v * 10.0) / 10.0; }
 double ceil1(double v) noexcept { return std::ceil(v * 10.0) / 10.0; }
@@ -67,7 +83,7 @@ std::chrono::milliseconds model_seconds(double s)
     return std::chrono::milliseconds{std::llround(s * 1000.0)};
 }
 
-enum class episode_kind { none, spike, drift, dropout };
+enum class episode_kind { none, spike, drift, dropout, stuck, jump, valve };
 
 struct sensor_state {
     explicit sensor_state(detail::xoshiro256 r) noexcept : rng{r} {}
@@ -77,8 +93,10 @@ struct sensor_state {
     episode_kind episode = episode_kind::none;
     std::chrono::milliseconds episode_end{0}; // model time
     std::size_t parameter = 0;                // of a spike or drift
-    double target = 0.0;                      // spike value, or the drift's aim
-    core::band allowed;                       // where the drift's values may fall
+    double target = 0.0;                      // spike value, drift's aim, stuck value, jump offset
+    std::chrono::milliseconds episode_start{0}; // model time (valve ramps)
+    bool holding = false;                       // stuck: target holds the value
+    core::band allowed;                         // where the drift's values may fall
 };
 
 } // namespace
@@ -92,10 +110,15 @@ struct generator_model::impl {
     double p_spike = 0.0;
     double p_drift = 0.0;
     double p_dropout = 0.0;
+    double p_stuck = 0.0;
+    double p_jump = 0.0;
+    double p_valve = 0.0;
+    std::optional<std::size_t> flow, pressure; // the valve moves these two
 
     void start_episode(sensor_state& s, std::chrono::milliseconds now);
     void start_spike(sensor_state& s);
     void start_drift(sensor_state& s, std::chrono::milliseconds now);
+    void start_jump(sensor_state& s, std::chrono::milliseconds now);
 };
 
 void generator_model::impl::start_episode(sensor_state& s, std::chrono::milliseconds now)
@@ -109,7 +132,41 @@ void generator_model::impl::start_episode(sensor_state& s, std::chrono::millisec
     } else if (u < p_spike + p_drift + p_dropout) {
         s.episode = episode_kind::dropout;
         s.episode_end = now + model_seconds(s.rng.uniform(dropout_min_s, dropout_max_s));
+    } else if (u < p_spike + p_drift + p_dropout + p_stuck) {
+        s.parameter = s.rng.index(params.size());
+        s.holding = false;
+        s.episode = episode_kind::stuck;
+        s.episode_end = now + model_seconds(s.rng.uniform(stuck_min_s, stuck_max_s));
+    } else if (u < p_spike + p_drift + p_dropout + p_stuck + p_jump) {
+        start_jump(s, now);
+    } else if (u < p_spike + p_drift + p_dropout + p_stuck + p_jump + p_valve) {
+        double const length = s.rng.uniform(valve_min_s, valve_max_s);
+        if (!flow || !pressure) return; // no valve to close without both quantities
+        s.episode = episode_kind::valve;
+        s.episode_start = now;
+        s.episode_end = now + model_seconds(length);
     }
+}
+
+void generator_model::impl::start_jump(sensor_state& s, std::chrono::milliseconds now)
+{
+    s.parameter = s.rng.index(params.size());
+    auto const& band = params[s.parameter].normal;
+    double const width = band.high - band.low;
+    double const middle = (band.low + band.high) / 2.0;
+    // Towards the farther side, so the wrong reading stays inside the normal band.
+    s.target = (s.level[s.parameter] < middle ? 1.0 : -1.0) * jump_size * width;
+    s.episode = episode_kind::jump;
+    s.episode_end = now + model_seconds(s.rng.uniform(jump_min_s, jump_max_s));
+}
+
+// The closing valve's share of its full shift now: ramps in, holds, ramps out.
+double valve_share(std::chrono::milliseconds start, std::chrono::milliseconds end,
+                   std::chrono::milliseconds now)
+{
+    double const since = std::chrono::duration<double>(now - start).count();
+    double const until = std::chrono::duration<double>(end - now).count();
+    return std::clamp(std::min(since, until) / valve_ramp_s, 0.0, 1.0);
 }
 
 void generator_model::impl::start_spike(sensor_state& s)
@@ -172,9 +229,16 @@ generator_model::generator_model(generator_settings const& s,
     m.p_spike = std::max(0.0, s.spikes_per_hour) * interval_hours;
     m.p_drift = std::max(0.0, s.drifts_per_hour) * interval_hours;
     m.p_dropout = std::max(0.0, s.dropouts_per_hour) * interval_hours;
+    m.p_stuck = std::max(0.0, s.stucks_per_hour) * interval_hours;
+    m.p_jump = std::max(0.0, s.jumps_per_hour) * interval_hours;
+    m.p_valve = std::max(0.0, s.valve_closings_per_hour) * interval_hours;
 
     m.values.reserve(m.params.size());
     for (auto const& p : m.params) m.values.push_back({p.name, 0.0});
+    for (std::size_t k = 0; k < m.params.size(); ++k) {
+        if (m.params[k].name == "flow") m.flow = k;
+        if (m.params[k].name == "pressure") m.pressure = k;
+    }
 
     // Sensor i draws from the i-th of the seed's non-overlapping xoshiro streams, so adding a
     // sensor leaves the others' readings unchanged.
@@ -230,6 +294,25 @@ void generator_model::step(core::timestamp t, std::function<void(core::reading c
         }
         if (s.episode == episode_kind::spike) {
             m.values[s.parameter].value = s.target;
+        } else if (s.episode == episode_kind::stuck) {
+            if (!s.holding) s.target = m.values[s.parameter].value;
+            s.holding = true;
+            m.values[s.parameter].value = s.target;
+        } else if (s.episode == episode_kind::jump) {
+            auto const& band = m.params[s.parameter].normal;
+            m.values[s.parameter].value =
+                round_within(std::clamp(s.level[s.parameter] + s.target, band.low, band.high),
+                             band.low, band.high);
+        } else if (s.episode == episode_kind::valve) {
+            // Flow down, pressure up, together, inside their normal bands.
+            double const share = valve_share(s.episode_start, s.episode_end, now);
+            for (auto const& [k, sign] : {std::pair{*m.flow, -1.0}, std::pair{*m.pressure, 1.0}}) {
+                auto const& band = m.params[k].normal;
+                double const width = band.high - band.low;
+                double const v = std::clamp(s.level[k] + sign * share * valve_shift * width,
+                                            band.low + 0.05 * width, band.high - 0.05 * width);
+                m.values[k].value = round_within(v, band.low, band.high);
+            }
         } else if (s.episode == episode_kind::drift) {
             double const gap = s.allowed.high - s.allowed.low;
             double const v = std::clamp(s.target + drift_noise * gap * s.rng.normal(),

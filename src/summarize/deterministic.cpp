@@ -74,8 +74,95 @@ std::string peak_clause(anomaly const& a)
            with_unit(*a.peak_value, a.unit) + ",";
 }
 
-// One anomaly of a sensor already named: "a temperature spike of 45.2°C was detected at ...".
-std::string clause(anomaly const& a, style const& st)
+// Whether the summary says the anomaly's cause: always for the kinds beyond the seed's, and for
+// the seed's kinds when it is not the one their name implies (a one-reading spike: instrument).
+bool cause_worth_saying(anomaly const& a)
+{
+    auto const& kind = core::kind_of(a.type);
+    return !kind.cause_implied || a.cause != kind.default_cause;
+}
+
+std::string cause_phrase(core::cause c, bool plural = false)
+{
+    if (c == core::cause::instrument)
+        return plural ? ": likely instrument faults" : ": likely an instrument fault";
+    return plural ? ": likely process changes" : ": likely a process change";
+}
+
+// "driven by flow (62%) and pressure (25%)": the contributors named in the message.
+std::string contributors_text(anomaly const& a)
+{
+    std::vector<std::string> parts;
+    for (auto const& c : a.contributions) {
+        if (parts.size() == 3 || (!parts.empty() && c.share < 0.1)) break;
+        parts.push_back(c.parameter + " (" + std::to_string(std::lround(c.share * 100.0)) + "%)");
+    }
+    if (parts.empty()) return a.parameter;
+    std::string s;
+    for (std::size_t k = 0; k < parts.size(); ++k) {
+        if (k > 0) s += k + 1 == parts.size() ? " and " : ", ";
+        s += parts[k];
+    }
+    return s;
+}
+
+// How long the episode lasted or has lasted: " for 360.0 seconds starting at ...".
+std::string span_text(anomaly const& a, style const& st)
+{
+    auto const d = episode_seconds(a);
+    if (a.active()) {
+        std::string s = " began at " + st.time(a.started_at) + " and was still ongoing";
+        if (d) s += " after " + seconds_text(*d) + " seconds";
+        return s;
+    }
+    if (d)
+        return " persisted for " + seconds_text(*d) + " seconds starting at " +
+               st.time(a.started_at);
+    return " began at " + st.time(a.started_at);
+}
+
+// The kinds beyond the seed's: what each says about the instrument or the process.
+std::string further_clause(anomaly const& a, style const& st)
+{
+    std::string const value = a.value ? with_unit(*a.value, a.unit) : std::string{};
+    switch (a.type) {
+    case anomaly_type::implausible: {
+        std::string s = "an implausible " + a.parameter + " of " + value + peak_clause(a) +
+                        " was read at " + st.time(a.detected_at);
+        return a.active() ? s + " and was still ongoing" : s;
+    }
+    case anomaly_type::jump: {
+        std::string s =
+            "a " + a.parameter + " jump to " + value + " was detected at " + st.time(a.detected_at);
+        if (a.active()) return s + " and had not come back yet";
+        if (a.evidence.basis == "returned")
+            if (auto const d = episode_seconds(a))
+                return s + " and came back after " + seconds_text(*d) + " seconds";
+        return s + " and stayed";
+    }
+    case anomaly_type::flatline: {
+        auto const d = episode_seconds(a);
+        std::string s = "the " + a.parameter + " sensor was stuck at " + value;
+        if (a.active()) return s + " from " + st.time(a.started_at) + " and still was";
+        if (d) s += " for " + seconds_text(*d) + " seconds";
+        return s + " starting at " + st.time(a.started_at);
+    }
+    case anomaly_type::deviation: {
+        auto const peak = peak_clause(a);
+        return "a " + a.parameter + " deviation of " + value + (peak.empty() ? "," : peak) +
+               " unusual for this sensor though inside its bands," + span_text(a, st);
+    }
+    case anomaly_type::multivariate:
+        return "a multivariate anomaly driven by " + contributors_text(a) + span_text(a, st);
+    case anomaly_type::spike:
+    case anomaly_type::drift:
+    case anomaly_type::dropout: break;
+    }
+    return {};
+}
+
+// What happened, in the words of the anomaly's kind.
+std::string kind_clause(anomaly const& a, style const& st)
 {
     std::string s;
     switch (a.type) {
@@ -102,15 +189,30 @@ std::string clause(anomaly const& a, style const& st)
         return s;
     }
     case anomaly_type::dropout: return "the sensor " + dropout_predicate(a, st);
+    case anomaly_type::implausible:
+    case anomaly_type::jump:
+    case anomaly_type::flatline:
+    case anomaly_type::deviation:
+    case anomaly_type::multivariate: return further_clause(a, st);
     }
+    return s;
+}
+
+// One anomaly of a sensor already named: "a temperature spike of 45.2°C was detected at ...",
+// with its likely cause when worth saying.
+std::string clause(anomaly const& a, style const& st)
+{
+    auto s = kind_clause(a, st);
+    if (cause_worth_saying(a)) s += cause_phrase(a.cause);
     return s;
 }
 
 std::string kind_noun(anomaly const& a, std::size_t n)
 {
-    std::string const plural = n == 1 ? "" : "s";
-    if (a.type == anomaly_type::dropout) return "dropout" + plural;
-    return a.parameter + " " + std::string{core::to_string(a.type)} + plural;
+    auto const& kind = core::kind_of(a.type);
+    std::string const noun{n == 1 ? kind.noun : kind.plural};
+    if (!kind.has_parameter() || kind.wording == core::wording::joint) return noun;
+    return a.parameter + " " + noun;
 }
 
 // Several anomalies of one kind: "five temperature spikes between ... and ..., peaking at 47.5°C".
@@ -147,6 +249,10 @@ std::string kind_summary(std::vector<anomaly const*> const& group, style const& 
     if (longest && first.type != anomaly_type::spike)
         s += ", the longest lasting " + seconds_text(*longest) + " seconds";
     if (ongoing > 0) s += ", " + count_text(ongoing) + " still ongoing";
+    bool const one_cause = std::all_of(group.begin(), group.end(), [&](auto const* a) {
+        return a->cause == first.cause && cause_worth_saying(*a);
+    });
+    if (one_cause) s += cause_phrase(first.cause, true);
     return s;
 }
 
@@ -155,12 +261,11 @@ std::string types_summary(std::vector<anomaly const*> const& list, style const& 
 {
     std::string s = ": ";
     std::vector<std::string> parts;
-    for (auto const t : {anomaly_type::spike, anomaly_type::drift, anomaly_type::dropout}) {
-        auto const n = static_cast<std::size_t>(
-            std::count_if(list.begin(), list.end(), [t](auto const* a) { return a->type == t; }));
+    for (auto const& kind : core::anomaly_kinds) {
+        auto const n = static_cast<std::size_t>(std::count_if(
+            list.begin(), list.end(), [&](auto const* a) { return a->type == kind.type; }));
         if (n > 0)
-            parts.push_back(count_text(n) + " " + std::string{core::to_string(t)} +
-                            (n == 1 ? "" : "s"));
+            parts.push_back(count_text(n) + " " + std::string{n == 1 ? kind.noun : kind.plural});
     }
     for (std::size_t k = 0; k < parts.size(); ++k) {
         if (k > 0) s += k + 1 == parts.size() ? " and " : ", ";

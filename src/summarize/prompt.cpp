@@ -20,7 +20,9 @@ constexpr std::string_view system_message =
     "detected in the plant's sensor readings during one period, one per line. Summarise them as "
     "a natural, technical summary with time ranges, critical values and sensor IDs. Group related "
     "anomalies. Name every sensor that has a critical anomaly together with its parameter and "
-    "kind of anomaly (spike, drift or dropout). Keep each value, time and kind with its own "
+    "kind of anomaly. Say each anomaly's likely cause as its line gives it: an instrument fault "
+    "(a sensor to check) or a process change (the plant itself). Keep each value, time and kind "
+    "with its own "
     "sensor. Do not say that readings were normal or that nothing happened, and do not say an "
     "anomaly ended unless it is marked as ended. Use a professional tone. Do not mention JSON. "
     "Use only the numbers, sensor IDs and times given; do not compute new numbers and do not "
@@ -71,6 +73,18 @@ std::string anomaly_line(anomaly const& a, clock_style const& time)
         }
         s += ", from " + time(a.started_at);
     }
+    if (!a.contributions.empty()) {
+        // The parameters that carried a joint anomaly, largest first; their shares are left
+        // out, as numbers the answer could misattribute.
+        s += ", driven by ";
+        for (std::size_t k = 0; k < a.contributions.size() && k < 3; ++k) {
+            if (k > 0 && a.contributions[k].share < 0.1) break;
+            if (k > 0) s += " and ";
+            s += a.contributions[k].parameter;
+        }
+    }
+    s += a.cause == core::cause::instrument ? ", likely an instrument fault"
+                                            : ", likely a process change";
     auto const seconds = detail::episode_seconds(a);
     if (a.active()) {
         s += ", still active";

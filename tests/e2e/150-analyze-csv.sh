@@ -24,7 +24,7 @@ expect_in "$work/out" "no anomalies to describe" "why the LLM was not asked"
 pass "data.csv: ten office temperatures, no anomalies, and the report says so"
 
 analyze --no-llm "$data/seed/data.csv" || fail "analyze without --map exited $?"
-expect_in "$work/out" "only dropouts checked \(1\): sensor-value" "unjudged parameter"
+expect_in "$work/out" "judged by the deviation rule and the multivariate detector \(1\): sensor-value" "unjudged parameter"
 pass "without --map the report says sensor-value has no thresholds"
 
 # --- A day of the seed generator's readings with injected anomalies ---------------------------
@@ -106,13 +106,27 @@ expect_in "$work/out" "valve1-0.csv: $skab_rows rows, 0 rejected \(wide, ';'-sep
 expect_in "$work/out" "^Readings: $skab_rows accepted" "every SKAB row"
 expect_in "$work/out" "^Time span: 2020-03-09T10:14:33Z to 2020-03-09T10:34:32Z" "the SKAB span"
 expect_in "$work/out" "^Parameters judged \(1\): Temperature" "the configured parameter"
-expect_in "$work/out" "only dropouts checked \(7\): Accelerometer1RMS, Accelerometer2RMS, Current, Pressure, Thermocouple, Voltage, Volume Flow RateRMS" "the other columns"
+expect_in "$work/out" "judged by the deviation rule and the multivariate detector \(7\): Accelerometer1RMS, Accelerometer2RMS, Current, Pressure, Thermocouple, Voltage, Volume Flow RateRMS" "the other columns"
 [ -s "$work/err" ] && fail "SKAB produced warnings: $(cat "$work/err")"
 # The labelled anomaly of valve1/0.csv runs from 10:24:33 to 10:31:32: the drift lies inside it.
 jq -s -e 'length >= 1 and any(.[]; .type == "drift" and .parameter == "Temperature")
     and all(.[]; .type != "drift" or (.started_at >= "2020-03-09T10:24:33Z" and .started_at <= "2020-03-09T10:31:32Z"))' \
     "$work/skab.jsonl" >/dev/null || fail "unexpected SKAB anomalies: $(cat "$work/skab.jsonl")"
 pass "SKAB valve1/0.csv: every row parsed, labels ignored, the temperature drift inside the labelled span"
+
+# With the shipped defaults and no flags: the multivariate detector over all eight columns,
+# warming up on the first 400 rows, finds the labelled valve fault and nothing before it.
+analyze --no-llm --anomalies "$work/skab-mv.jsonl" "$data/skab/valve1-0.csv" \
+    || fail "analyze SKAB with defaults exited $?: $(cat "$work/err")"
+expect_in "$work/out" "^Multivariate baselines:" "the baselines section"
+expect_in "$work/out" "^  valve1-0: learned from its first 400 readings \(8 parameters, " "the sensor's baseline"
+expect_in "$work/out" "top contributors over [0-9]+ episodes?: " "the top contributors"
+jq -s -e 'any(.[]; .type == "multivariate" and (.contributions | length) >= 1 and (.cause == "process" or .cause == "instrument"))
+    and all(.[]; .type != "multivariate" or (.started_at >= "2020-03-09T10:24:33Z" and .started_at <= "2020-03-09T10:31:32Z"))' \
+    "$work/skab-mv.jsonl" >/dev/null || fail "multivariate episodes outside the labelled span: $(cat "$work/skab-mv.jsonl")"
+analyze --no-llm --warmup 5 "$data/skab/valve1-0.csv" && fail "--warmup 5 was accepted"
+expect_in "$work/err" "--warmup: expected a whole number of readings from 20 to 10000000, got '5'" "the --warmup usage error"
+pass "SKAB valve1/0.csv with the defaults: multivariate episodes inside the labelled span, the baseline in the report"
 
 # --- Malformed files ------------------------------------------------------------------------
 expect_exit() { # CODE WHAT ARGS...

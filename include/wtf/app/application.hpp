@@ -43,8 +43,9 @@ class application {
 public:
     // Builds every component and restores the journal; nothing runs before start(). Throws
     // startup_error. `describe_config` names the configuration in logs ("wtfd.toml").
+    // `relearn`: the baselines saved in the state dir are forgotten, not restored.
     application(boost::asio::io_context& ioc, config::daemon_config cfg, config_reader reread,
-                std::string describe_config);
+                std::string describe_config, bool relearn = false);
     ~application();
     application(application const&) = delete;
     application& operator=(application const&) = delete;

@@ -1,5 +1,6 @@
 #pragma once
-// The daemon's command line: wtfd [--config FILE] [--listen HOST:PORT] [--check-config].
+// The daemon's command line: wtfd [--config FILE] [--listen HOST:PORT] [--check-config]
+// [--relearn].
 
 #include <optional>
 #include <span>
@@ -13,6 +14,7 @@ struct options {
     std::optional<std::string> config_path;
     std::optional<std::string> listen;
     bool check_config = false;
+    bool relearn = false; // --relearn: forget the saved baselines, every sensor learns again
 };
 
 // Exit codes: 0 success, 1 configuration or start-up failure, 2 usage error.

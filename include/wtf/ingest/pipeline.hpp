@@ -89,6 +89,13 @@ public:
     std::uint64_t version() const noexcept { return version_; }
 
     detect::detector const& detector() const noexcept { return detector_; }
+
+    // Forgets the sensor's multivariate baseline: it learns again from its next readings (an
+    // open multivariate episode ends). False: no such sensor.
+    bool relearn(std::string_view sensor_id);
+    // Where the detector reports anomalies and baseline changes outside ingest (loading saved
+    // baselines at start-up): into the history and the log, as during ingest.
+    detect::event_sink& baseline_sink() noexcept { return *this; }
     store::history const& history() const noexcept { return history_; }
 
 private:
@@ -99,6 +106,7 @@ private:
         ++version_;
     }
     void on_anomaly(core::anomaly_change change, core::anomaly const& a) override;
+    void on_baseline(std::string_view sensor_id, detect::baseline_note const& note) override;
 
     detect::detector& detector_;
     store::history& history_;

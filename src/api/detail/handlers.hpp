@@ -13,6 +13,9 @@ namespace wtf::api::detail {
 response get_anomalies(context& ctx);
 response get_summary(context& ctx);
 response post_readings(context& ctx);
+// Sensors' multivariate baselines (handlers_baseline.cpp).
+response get_baseline(context& ctx);
+response post_relearn(context& ctx);
 // Operations (handlers_operations.cpp).
 response get_status(context& ctx);
 response get_metrics(context& ctx);

@@ -132,6 +132,41 @@ constexpr std::string_view document = R"json({
         }
       }
     },
+    "/sensors/{id}/baseline": {
+      "get": {
+        "tags": ["data"],
+        "operationId": "getBaseline",
+        "summary": "A sensor's multivariate baseline: what the detector learned of its normal operation",
+        "description": "state: learning (warmup_readings of warmup so far), learned, waiting (restored from the state dir until the sensor's next reading) or off. While learned: the last reading's statistic and the threshold it is judged against. baseline: per parameter its centre, scale, whether it was constant (active false) or integrating (slow); the components kept, eigenvalues, loadings and the T² and Q limits.",
+        "security": [{}, {"readToken": []}],
+        "parameters": [{"$ref": "#/components/parameters/PathSensorId"}],
+        "responses": {
+          "200": {"description": "The sensor's baseline.", "content": {"application/json": {"schema": {"type": "object", "required": ["sensor_id", "state", "warmup", "warmup_readings"]}}}},
+          "400": {"$ref": "#/components/responses/BadRequest"},
+          "401": {"$ref": "#/components/responses/Unauthorized"},
+          "431": {"$ref": "#/components/responses/HeadersTooLarge"},
+          "404": {"description": "No such sensor.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+        }
+      }
+    },
+    "/sensors/{id}/baseline/relearn": {
+      "post": {
+        "tags": ["data"],
+        "operationId": "relearnBaseline",
+        "summary": "Forget a sensor's baseline: it learns again from its next readings",
+        "description": "After maintenance. An open multivariate episode of the sensor ends. Needs the ingest token when one is set.",
+        "security": [{}, {"ingestToken": []}],
+        "parameters": [{"$ref": "#/components/parameters/PathSensorId"}],
+        "responses": {
+          "200": {"description": "Learning again.", "content": {"application/json": {"schema": {"type": "object", "required": ["sensor_id", "state"]}}}},
+          "400": {"$ref": "#/components/responses/BadRequest"},
+          "401": {"$ref": "#/components/responses/Unauthorized"},
+          "413": {"$ref": "#/components/responses/BodyTooLarge"},
+          "431": {"$ref": "#/components/responses/HeadersTooLarge"},
+          "404": {"description": "No such sensor.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+        }
+      }
+    },
     "/metrics": {
       "get": {
         "tags": ["operations"],
@@ -187,6 +222,7 @@ constexpr std::string_view document = R"json({
     },
     "parameters": {
       "AnomalyLimit": {"name": "limit", "in": "query", "description": "How many of the newest matching anomalies, at least 1 (0 or less is 422); more than storage.anomaly_history (1000 by default) gives all that are stored, as the seed did. Default 100, or that capacity if smaller.", "schema": {"type": "integer", "minimum": 1, "default": 100}},
+      "PathSensorId": {"name": "id", "in": "path", "required": true, "description": "The sensor id, %-encoded.", "schema": {"type": "string", "minLength": 1}},
       "SensorId": {"name": "sensor_id", "in": "query", "description": "Only this sensor's anomalies.", "schema": {"type": "string", "minLength": 1}},
       "AnomalyType": {"name": "type", "in": "query", "description": "Only anomalies of this type.", "schema": {"type": "string", "enum": ["@ANOMALY_TYPES@"]}},
       "Active": {"name": "active", "in": "query", "description": "Only open (true) or only closed (false) anomalies; 1 and 0 work too.", "schema": {"type": "boolean"}},
@@ -241,7 +277,7 @@ constexpr std::string_view document = R"json({
       },
       "Anomaly": {
         "type": "object",
-        "required": ["id", "type", "timestamp", "sensor_id", "message", "severity", "active", "started_at", "ended_at", "detector"],
+        "required": ["id", "type", "timestamp", "sensor_id", "message", "severity", "active", "started_at", "ended_at", "detector", "cause"],
         "properties": {
           "id": {"type": "integer", "minimum": 1, "description": "Stays the same while the episode changes and closes."},
           "type": {"type": "string", "enum": ["@ANOMALY_TYPES@"]},
@@ -264,7 +300,12 @@ constexpr std::string_view document = R"json({
           },
           "detector": {"type": "string", "description": "Which detector reported it, e.g. threshold."},
           "never_seen": {"type": "boolean", "const": true, "description": "Only on the dropout of an expected sensor that never reported."},
-          "closed_at_restart": {"type": "boolean", "const": true, "description": "Only when the episode was closed because wtfd restarted."}
+          "closed_at_restart": {"type": "boolean", "const": true, "description": "Only when the episode was closed because wtfd restarted."},
+          "cause": {"type": "string", "enum": ["instrument", "process"], "description": "Whom to send: a failing instrument (a technician) or a real change of the process (an operator)."},
+          "evidence": {"type": "object", "required": ["basis"], "description": "Why the cause: basis (one_reading, returned, stayed, unchanged, out_of_range, z_score, residual, together, components, ...), the figures it rests on as numbers, and end (calm, settled, too_long, ...) for detectors that end episodes more than one way.", "additionalProperties": true},
+          "score": {"type": "number", "description": "The statistic at the episode's peak: |z|, change per second, seconds unchanged, or the multivariate statistic over its limit."},
+          "threshold": {"type": "number", "description": "The limit the score was judged against."},
+          "contributions": {"type": "array", "description": "Multivariate: each parameter's share of the statistic at its peak, largest first.", "items": {"type": "object", "required": ["parameter", "share"], "properties": {"parameter": {"type": "string"}, "share": {"type": "number", "minimum": 0, "maximum": 1}}}}
         }
       },
       "SummaryTexts": {

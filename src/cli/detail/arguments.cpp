@@ -78,6 +78,15 @@ parse_arguments(std::span<std::string_view const> args, std::optional<std::strin
                 if (gap.fixed.count() == 0) return "--dropout-gap: must be at least 0.001 s";
             }
             o.dropout_gap = gap;
+        } else if (arg == "--warmup") {
+            auto const n = seconds_of(value);
+            if (!n || *n < 20.0 || *n > 1e7 || *n != std::floor(*n))
+                return "--warmup: expected a whole number of readings from 20 to 10000000, got " +
+                       quoted(value);
+            o.warmup = static_cast<std::size_t>(*n);
+        } else if (arg == "--baseline") {
+            if (value.empty()) return std::string{"--baseline: the file name must not be empty"};
+            o.baseline_path = std::string{value};
         } else if (arg == "--format") {
             auto const f = sources::csv_format_from(value);
             if (!f) return "--format: expected seed, generator, long or wide, got " + quoted(value);

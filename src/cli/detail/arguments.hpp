@@ -28,6 +28,8 @@ struct analyze_options {
     std::optional<std::string> out_dir;
     bool no_llm = false;
     std::optional<dropout_gap_choice> dropout_gap;
+    std::optional<std::size_t> warmup;        // --warmup: readings of the multivariate warm-up
+    std::optional<std::string> baseline_path; // --baseline: a normal-operation file to learn from
     sources::csv_options csv;
     std::optional<sources::influx_options> influx; // --influx given
     bool help = false;

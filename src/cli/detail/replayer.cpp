@@ -66,6 +66,7 @@ void replayer::on_reading(core::reading const& r)
         detector_.emplace(settings_, r.time);
         next_tick_ = core::add_saturated(r.time, tick_every);
     }
+    if (!baselines_.empty() && !detector_->knows(r.sensor_id)) give_baseline(r.sensor_id);
     if (r.time >= next_tick_) {
         detector_->advance(r.time, *this);
         next_tick_ = core::add_saturated(r.time, tick_every);
@@ -79,6 +80,30 @@ void replayer::on_reading(core::reading const& r)
     ++counts_.readings;
     if (!counts_.first || r.time < *counts_.first) counts_.first = r.time;
     if (!counts_.last || r.time > *counts_.last) counts_.last = r.time;
+}
+
+void replayer::use_baselines(std::vector<std::pair<std::string, detect::sensor_baseline>> b)
+{
+    baselines_ = std::move(b);
+}
+
+// Before the sensor's first reading: its own baseline, or the only one there is.
+void replayer::give_baseline(std::string_view sensor_id)
+{
+    auto const found = std::find_if(baselines_.begin(), baselines_.end(),
+                                    [&](auto const& b) { return b.first == sensor_id; });
+    auto const* chosen = found != baselines_.end() ? &found->second
+                         : baselines_.size() == 1  ? &baselines_.front().second
+                                                   : nullptr;
+    if (chosen) detector_->load_baseline(sensor_id, *chosen, *this);
+}
+
+void replayer::add_contributions(core::anomaly const& a)
+{
+    if (a.contributions.empty()) return;
+    ++counts_.multivariate_by_sensor[a.sensor_id];
+    auto& sums = counts_.contributions[a.sensor_id];
+    for (auto const& c : a.contributions) sums[c.parameter] += c.share;
 }
 
 void replayer::on_problem(sources::row_problem const& p)
@@ -98,6 +123,7 @@ void replayer::on_anomaly(core::anomaly_change change, core::anomaly const& a)
     case core::anomaly_change::updated: open_.insert_or_assign(a.id, a); break;
     case core::anomaly_change::closed:
         open_.erase(a.id);
+        add_contributions(a);
         if (lines_) lines_->write(a);
         break;
     }
@@ -112,6 +138,7 @@ void replayer::finish()
     std::sort(still_open.begin(), still_open.end(),
               [](auto const* x, auto const* y) { return x->id < y->id; });
     counts_.still_open = still_open.size();
+    for (auto const* a : still_open) add_contributions(*a);
     if (!lines_) return;
     for (auto const* a : still_open) {
         // How long it had lasted when the data ended: at least that long, maybe longer.

@@ -16,6 +16,8 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 namespace wtf::cli::detail {
 
@@ -58,6 +60,15 @@ struct replay_counts {
     std::uint64_t still_open = 0; // episodes open at the end of the data
     std::optional<core::timestamp> first;
     std::optional<core::timestamp> last;
+    // Per sensor, the multivariate episodes' contributions summed per parameter.
+    std::map<std::string, std::map<std::string, double, std::less<>>, std::less<>> contributions;
+    std::map<std::string, std::size_t, std::less<>> multivariate_by_sensor; // episodes
+
+    std::size_t multivariate_episodes(std::string_view sensor) const
+    {
+        auto const found = multivariate_by_sensor.find(sensor);
+        return found == multivariate_by_sensor.end() ? 0 : found->second;
+    }
 };
 
 class replayer final : public sources::row_sink, private detect::event_sink {
@@ -73,12 +84,18 @@ public:
     // longer than its gap is a dropout still open), and open episodes are written.
     void finish();
 
+    // Baselines learned elsewhere (--baseline): by sensor id; one alone is used for every
+    // sensor whose parameters it models.
+    void use_baselines(std::vector<std::pair<std::string, detect::sensor_baseline>> baselines);
+
     replay_counts const& counts() const noexcept { return counts_; }
     // Null before the first reading.
     detect::detector const* detector() const noexcept { return detector_ ? &*detector_ : nullptr; }
 
 private:
     void on_anomaly(core::anomaly_change change, core::anomaly const& a) override;
+    void give_baseline(std::string_view sensor_id);
+    void add_contributions(core::anomaly const& a);
 
     detect::settings settings_;
     summarize::summarizer& notes_;
@@ -87,6 +104,7 @@ private:
     // Made at the first reading: expected sensors count as silent from the data's start.
     std::optional<detect::detector> detector_;
     std::unordered_map<std::uint64_t, core::anomaly> open_; // episodes not ended yet
+    std::vector<std::pair<std::string, detect::sensor_baseline>> baselines_;
     core::timestamp next_tick_{};
     replay_counts counts_;
 };

@@ -3,6 +3,7 @@
 #include <wtf/core/json_writer.hpp>
 
 #include <cmath>
+#include <cstdio>
 
 namespace wtf::cli::detail {
 
@@ -11,6 +12,14 @@ namespace {
 std::string plural(std::uint64_t n, std::string_view one, std::string_view many)
 {
     return std::to_string(n) + ' ' + std::string{n == 1 ? one : many};
+}
+
+// Four significant digits: limits are statistics, not measurements.
+std::string rounded(double v)
+{
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.4g", v);
+    return buf;
 }
 
 std::string joined(std::vector<std::string> const& items)
@@ -124,24 +133,48 @@ std::string render(report const& r)
     out += "Parameters judged (" + std::to_string(r.parameters.size()) +
            "): " + (r.parameters.empty() ? std::string{"none"} : joined(r.parameters)) + '\n';
     if (!r.unjudged_parameters.empty()) {
-        out += "Parameters without thresholds, only dropouts checked (" +
+        out += "Parameters without thresholds, judged by the deviation rule and the "
+               "multivariate detector (" +
                std::to_string(r.unjudged_parameters.size()) +
                "): " + joined(r.unjudged_parameters) +
                "\n  (give each a [detect.parameters.NAME] table in --config, or --map "
                "COLUMN=PARAMETER onto one that has)\n";
     }
 
+    if (!r.baselines.empty()) out += "Multivariate baselines:\n";
+    for (auto const& b : r.baselines) {
+        out += "  " + b.sensor + ": " + b.state;
+        if (b.parameters > 0) {
+            out += " (" + plural(b.parameters, "parameter", "parameters") + ", " +
+                   plural(b.components, "component", "components") + ", T² limit " +
+                   rounded(b.t2_limit) + ", Q limit " + rounded(b.q_limit) + ")";
+        }
+        if (!b.top.empty()) {
+            out += "; top contributors over " + plural(b.episodes, "episode", "episodes") + ":";
+            for (std::size_t i = 0; i < b.top.size(); ++i)
+                out += (i == 0 ? " " : ", ") + b.top[i].first + " " +
+                       std::to_string(std::lround(b.top[i].second * 100.0)) + "%";
+        }
+        out += '\n';
+    }
+
     auto const& by_type = r.anomalies_by_type;
     std::uint64_t total = 0;
     for (auto n : by_type) total += n;
     if (total == 0) {
-        out += "Anomalies: none. No value left its band and no sensor was silent for longer "
-               "than its dropout gap.\n";
+        out += "Anomalies: none. No value left its band or broke a rule, no sensor left its "
+               "learned normal operation, and no sensor was silent for longer than its dropout "
+               "gap.\n";
     } else {
         out += "Anomalies: " + std::to_string(total) + " (";
+        // The seed's three kinds always (scripts read "0 drifts"), the others when found.
+        bool first = true;
         for (auto const& kind : core::anomaly_kinds) {
-            if (kind.type != core::anomaly_kinds.front().type) out += ", ";
-            out += plural(by_type[core::index_of(kind.type)], kind.noun, kind.plural);
+            auto const n = by_type[core::index_of(kind.type)];
+            if (n == 0 && !kind.cause_implied) continue;
+            out += first ? "" : ", ";
+            first = false;
+            out += plural(n, kind.noun, kind.plural);
         }
         out += ')';
         if (r.still_open > 0)

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace wtf::cli::detail {
@@ -28,6 +29,19 @@ struct sensor_report {
     std::optional<std::chrono::microseconds> dropout_gap; // absent: cadence not known
 };
 
+// A sensor's multivariate baseline and what drove its episodes.
+struct baseline_report {
+    std::string sensor;
+    std::string state;          // "learned from its first 400 readings", "still learning ..."
+    std::size_t parameters = 0; // modelled (0: none yet)
+    std::size_t components = 0;
+    double t2_limit = 0.0;
+    double q_limit = 0.0;
+    // Parameters by their summed share of the sensor's multivariate episodes, largest first.
+    std::vector<std::pair<std::string, double>> top;
+    std::size_t episodes = 0;
+};
+
 struct report {
     std::vector<source_report> sources;
     std::uint64_t readings = 0; // accepted
@@ -39,6 +53,7 @@ struct report {
     std::size_t sensor_count = 0;                 // sensors may hold only the first ones
     std::vector<std::string> parameters;          // with thresholds
     std::vector<std::string> unjudged_parameters; // found, but no [detect.parameters] table
+    std::vector<baseline_report> baselines;       // multivariate detector on: the listed sensors'
     std::string dropout_gap; // "auto (5 x each sensor's median interval)", "10 s"
     std::array<std::uint64_t, core::anomaly_kinds.size()> anomalies_by_type{}; // by index_of
     std::uint64_t still_open = 0;

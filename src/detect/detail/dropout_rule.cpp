@@ -35,6 +35,7 @@ public:
         core::anomaly a;
         a.type = core::anomaly_type::dropout;
         a.severity = core::kind_of(a.type).default_severity;
+        a.cause = core::kind_of(a.type).default_cause;
         a.sensor_id = sensor_id;
         a.started_at = *silent_since_;
         a.detected_at = core::add_saturated(*silent_since_, *gap);

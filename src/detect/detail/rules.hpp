@@ -1,8 +1,12 @@
 #pragma once
 // The detector's plug-in surface. A rule keeps its own state and reports episodes through an
 // episode_reporter; the detector owns the rules, routes readings and the clock to them, and
-// assigns ids. A new detector (z-score, rate of change, flatline, multivariate) is a new rule
-// and one line in detector.cpp's factory lists; the threshold rules stay untouched.
+// assigns ids. A new detector is a new rule and one line in detector.cpp's factory lists.
+//
+// One excursion is one anomaly: the rules of a series run in a fixed order (implausible, spike,
+// drift, then jump, flatline and deviation) and a value a rule owns (it is outside that rule's
+// band, or that rule's episode is open) is left alone by the rules after it and by the
+// multivariate detector.
 
 #include <wtf/core/anomaly.hpp>
 #include <wtf/core/reading.hpp>
@@ -21,8 +25,12 @@ namespace wtf::detect::detail {
 class episode_reporter {
 public:
     episode_reporter(std::uint64_t& next_id, std::size_t& active_total, std::size_t& active_sensor,
-                     event_sink& out) noexcept
-        : next_id_{next_id}, active_total_{active_total}, active_sensor_{active_sensor}, out_{out}
+                     std::uint64_t& baselines_version, event_sink& out) noexcept
+        : next_id_{next_id},
+          active_total_{active_total},
+          active_sensor_{active_sensor},
+          baselines_version_{baselines_version},
+          out_{out}
     {}
 
     // Gives `a` the next id and reports it opened.
@@ -35,6 +43,13 @@ public:
     }
 
     void update(core::anomaly const& a) { out_.on_anomaly(core::anomaly_change::updated, a); }
+
+    // A sensor's baseline changed (learned, refit, forgotten, loaded).
+    void baseline(std::string_view sensor_id, baseline_note const& note)
+    {
+        ++baselines_version_;
+        out_.on_baseline(sensor_id, note);
+    }
 
     // Records the end and the episode's total duration, and reports it closed.
     void close(core::anomaly& a, core::timestamp end)
@@ -50,6 +65,7 @@ private:
     std::uint64_t& next_id_;
     std::size_t& active_total_;
     std::size_t& active_sensor_;
+    std::uint64_t& baselines_version_;
     event_sink& out_;
 };
 
@@ -60,13 +76,16 @@ struct series_context {
     std::string_view parameter;
     parameter_rules const* rules;
     settings const& config;
+    bool owned = false; // a rule before this one owns the value
 };
 
 // One instance per (sensor, parameter) series; sees the series' values in time order.
 class series_rule {
 public:
     virtual ~series_rule() = default;
-    virtual void observe(series_context const& ctx, core::timestamp t, double value,
+    // Returns whether this rule owns the value now: it lies outside the rule's band, or the
+    // rule's episode is open.
+    virtual bool observe(series_context const& ctx, core::timestamp t, double value,
                          episode_reporter& report) = 0;
     // The sensor was silent for longer than the dropout gap: values before and after the
     // silence are not one continuous excursion.
@@ -86,8 +105,16 @@ public:
                          episode_reporter& report) = 0;
 };
 
+// A new anomaly of a series rule: type, severity and cause from the kind's row, the series'
+// sensor, parameter and unit, detected and started at `t` with `value`.
+core::anomaly series_anomaly(core::anomaly_type type, series_context const& ctx, core::timestamp t,
+                             double value);
+
+std::unique_ptr<series_rule> make_implausible_rule();
 std::unique_ptr<series_rule> make_spike_rule();
 std::unique_ptr<series_rule> make_drift_rule();
+// Jump, flatline and deviation in one object: one call per value for three rules.
+std::unique_ptr<series_rule> make_statistical_rules();
 // `silent_since`: when the sensor became expected without having reported (roster sensors).
 std::unique_ptr<sensor_rule> make_dropout_rule(std::optional<core::timestamp> silent_since);
 

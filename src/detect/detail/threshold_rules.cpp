@@ -1,7 +1,8 @@
 // The seed system's threshold rules, with episodes: spike (a value leaves the spike band) and
 // drift (a value stays outside the normal band for longer than the drift duration). An episode
 // ends when the value is back inside its band by the parameter's clear margin, so a value
-// hovering at a band edge is one episode, not a stream of them.
+// hovering at a band edge is one episode, not a stream of them. An implausible value belongs to
+// the implausible rule, not to these.
 
 #include "detect/detail/rules.hpp"
 
@@ -14,16 +15,7 @@ namespace {
 core::anomaly make_anomaly(core::anomaly_type type, series_context const& ctx,
                            core::band const& limits, core::timestamp t, double value)
 {
-    core::anomaly a;
-    a.type = type;
-    a.severity = core::kind_of(type).default_severity;
-    a.sensor_id = ctx.sensor_id;
-    a.parameter = ctx.parameter;
-    a.unit = ctx.rules->unit;
-    a.detected_at = t;
-    a.started_at = t;
-    a.value = value;
-    a.peak_value = value;
+    auto a = series_anomaly(type, ctx, t, value);
     a.limits = limits;
     return a;
 }
@@ -39,36 +31,56 @@ void track_peak(core::anomaly& open, double value, core::band const& b, episode_
 
 class spike_rule final : public series_rule {
 public:
-    void observe(series_context const& ctx, core::timestamp t, double value,
+    bool observe(series_context const& ctx, core::timestamp t, double value,
                  episode_reporter& report) override
     {
-        if (ctx.rules == nullptr) return;
+        if (ctx.rules == nullptr) return false;
         auto const& band = ctx.rules->spike;
         if (open_) {
             if (back_inside(value, band, ctx.rules->clear_margin)) {
+                // Out for one reading and straight back: a glitch no process makes, the
+                // transmitter's (the jump that returns, within the spike band's reach).
+                if (outside_readings_ == 1) {
+                    open_->cause = core::cause::instrument;
+                    open_->evidence.basis = "one_reading";
+                }
                 report.close(*open_, t);
                 open_.reset();
             } else {
+                ++outside_readings_;
                 track_peak(*open_, value, band, report);
             }
-            return;
+            return open_.has_value();
         }
-        if (!band.contains(value)) {
+        if (!ctx.owned && !band.contains(value)) {
             open_ = make_anomaly(core::anomaly_type::spike, ctx, band, t, value);
+            outside_readings_ = 1;
             report.open(*open_);
         }
+        return open_.has_value();
     }
 
 private:
     std::optional<core::anomaly> open_;
+    std::size_t outside_readings_ = 0; // of the open episode
 };
 
 class drift_rule final : public series_rule {
 public:
-    void observe(series_context const& ctx, core::timestamp t, double value,
+    bool observe(series_context const& ctx, core::timestamp t, double value,
                  episode_reporter& report) override
     {
-        if (ctx.rules == nullptr) return;
+        if (ctx.rules == nullptr) return false;
+        if (ctx.owned && !open_) return outside_since_.has_value();
+        judge(ctx, t, value, report);
+        return open_ || outside_since_;
+    }
+
+    void interrupt() noexcept override { outside_since_.reset(); }
+
+private:
+    void judge(series_context const& ctx, core::timestamp t, double value, episode_reporter& report)
+    {
         auto const& band = ctx.rules->normal;
         bool const cleared = back_inside(value, band, ctx.rules->clear_margin);
         if (open_) {
@@ -103,15 +115,30 @@ public:
         }
     }
 
-    void interrupt() noexcept override { outside_since_.reset(); }
-
-private:
     std::optional<core::timestamp> outside_since_;
     double pending_peak_ = 0.0; // most extreme value since outside_since_
     std::optional<core::anomaly> open_;
 };
 
 } // namespace
+
+core::anomaly series_anomaly(core::anomaly_type type, series_context const& ctx, core::timestamp t,
+                             double value)
+{
+    auto const& kind = core::kind_of(type);
+    core::anomaly a;
+    a.type = type;
+    a.severity = kind.default_severity;
+    a.cause = kind.default_cause;
+    a.sensor_id = ctx.sensor_id;
+    a.parameter = ctx.parameter;
+    if (ctx.rules != nullptr) a.unit = ctx.rules->unit;
+    a.detected_at = t;
+    a.started_at = t;
+    a.value = value;
+    a.peak_value = value;
+    return a;
+}
 
 std::unique_ptr<series_rule> make_spike_rule() { return std::make_unique<spike_rule>(); }
 std::unique_ptr<series_rule> make_drift_rule() { return std::make_unique<drift_rule>(); }

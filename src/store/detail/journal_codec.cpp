@@ -162,6 +162,47 @@ bool read_limits(json::object const& o, std::optional<core::band>& out, std::str
     return true;
 }
 
+// {"basis": "returned", "rate_per_s": 0.7, ...}: a basis and named numbers.
+bool read_evidence(json::object const& o, core::evidence& out, std::string& why)
+{
+    auto const* v = o.if_contains("evidence");
+    if (!v || v->is_null()) return true;
+    if (!v->is_object()) return wrong(why, "evidence", "an object");
+    for (auto const& [key, item] : v->get_object()) {
+        if (key == "basis" || key == "end") {
+            if (!item.is_string()) return wrong(why, "evidence." + std::string{key}, "a string");
+            (key == "basis" ? out.basis : out.end)
+                .assign(item.get_string().data(), item.get_string().size());
+        } else if (item.is_number()) {
+            out.figures.push_back({std::string{key}, item.to_number<double>()});
+        } else {
+            return wrong(why, "evidence." + std::string{key}, "a number");
+        }
+    }
+    return true;
+}
+
+// [{"parameter": "flow", "share": 0.61}, ...]
+bool read_contributions(json::object const& o, std::vector<core::contribution>& out,
+                        std::string& why)
+{
+    auto const* v = o.if_contains("contributions");
+    if (!v || v->is_null()) return true;
+    if (!v->is_array()) return wrong(why, "contributions", "an array");
+    for (auto const& item : v->get_array()) {
+        std::optional<std::string> parameter;
+        std::optional<double> share;
+        if (!item.is_object() || !need(item.get_object(), "parameter", parameter, why) ||
+            !need(item.get_object(), "share", share, why)) {
+            if (!item.is_object()) why = "an item is not an object";
+            why.insert(0, "field 'contributions': ");
+            return false;
+        }
+        out.push_back({std::move(*parameter), *share});
+    }
+    return true;
+}
+
 } // namespace
 
 std::optional<core::anomaly> decode_anomaly(json::value const& v, std::string& why)
@@ -172,9 +213,9 @@ std::optional<core::anomaly> decode_anomaly(json::value const& v, std::string& w
     }
     auto const& o = v.get_object();
     std::optional<std::uint64_t> id;
-    std::optional<std::string> type, sensor_id, parameter, severity, unit, detector;
+    std::optional<std::string> type, sensor_id, parameter, severity, unit, detector, cause;
     std::optional<core::timestamp> detected_at, started_at, ended_at;
-    std::optional<double> value, duration, peak;
+    std::optional<double> value, duration, peak, score, threshold;
     std::optional<core::band> limits;
     std::optional<bool> never_seen, closed_at_restart;
     if (!need(o, "id", id, why) || !need(o, "type", type, why) ||
@@ -185,7 +226,8 @@ std::optional<core::anomaly> decode_anomaly(json::value const& v, std::string& w
         !read(o, "peak_value", peak, why) || !read(o, "unit", unit, why) ||
         !read_limits(o, limits, why) || !read(o, "detector", detector, why) ||
         !read(o, "never_seen", never_seen, why) ||
-        !read(o, "closed_at_restart", closed_at_restart, why))
+        !read(o, "closed_at_restart", closed_at_restart, why) || !read(o, "cause", cause, why) ||
+        !read(o, "score", score, why) || !read(o, "threshold", threshold, why))
         return std::nullopt;
     // No episode lasts longer than the valid time range; anything else is a corrupt line, and
     // would otherwise reach messages and arithmetic as an absurd number.
@@ -196,6 +238,8 @@ std::optional<core::anomaly> decode_anomaly(json::value const& v, std::string& w
     }
 
     core::anomaly a;
+    if (!read_evidence(o, a.evidence, why) || !read_contributions(o, a.contributions, why))
+        return std::nullopt;
     a.id = *id;
     auto const t = core::anomaly_type_from(*type);
     if (!t) {
@@ -207,6 +251,16 @@ std::optional<core::anomaly> decode_anomaly(json::value const& v, std::string& w
         return std::nullopt;
     }
     a.type = *t;
+    // Journals written before causes existed: the kind's own.
+    a.cause = core::kind_of(a.type).default_cause;
+    if (cause) {
+        auto const c = core::cause_from(*cause);
+        if (!c) {
+            why = "field 'cause' is not instrument or process";
+            return std::nullopt;
+        }
+        a.cause = *c;
+    }
     if (severity) {
         auto const s = severity_from(*severity);
         if (!s) {
@@ -228,6 +282,8 @@ std::optional<core::anomaly> decode_anomaly(json::value const& v, std::string& w
     a.duration_seconds = duration;
     a.never_seen = never_seen.value_or(false);
     a.closed_at_restart = closed_at_restart.value_or(false);
+    a.score = score;
+    a.threshold = threshold;
     return a;
 }
 

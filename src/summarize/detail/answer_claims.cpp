@@ -24,6 +24,13 @@ bool one_of(std::string_view w, words_list list)
 constexpr std::array<std::string_view, 4> spike_words{"spike", "spikes", "spiked", "spiking"};
 constexpr std::array<std::string_view, 4> drift_words{"drift", "drifts", "drifted", "drifting"};
 constexpr std::array<std::string_view, 2> dropout_words{"dropout", "dropouts"};
+// The kinds beyond the seed's, by words that name nothing else. "jumped", "deviated" or "constant"
+// also describe a spike or a drift in honest answers, so they are only excursion cues.
+constexpr std::array<std::string_view, 1> implausible_words{"implausible"};
+constexpr std::array<std::string_view, 5> flatline_words{"flatline", "flatlines", "flatlined",
+                                                         "stuck", "frozen"};
+constexpr std::array<std::string_view, 2> deviation_words{"deviation", "deviations"};
+constexpr std::array<std::string_view, 1> multivariate_words{"multivariate"};
 // "the spike range", "its drift threshold": a band, not a kind of anomaly.
 constexpr std::array<std::string_view, 16> band_nouns{
     "range", "ranges", "band",  "bands",  "limit",    "limits", "threshold", "thresholds",
@@ -348,6 +355,10 @@ private:
         if (one_of(lw, spike_words)) type = anomaly_type::spike;
         if (one_of(lw, drift_words)) type = anomaly_type::drift;
         if (one_of(lw, dropout_words)) type = anomaly_type::dropout;
+        if (one_of(lw, implausible_words)) type = anomaly_type::implausible;
+        if (one_of(lw, flatline_words)) type = anomaly_type::flatline;
+        if (one_of(lw, deviation_words)) type = anomaly_type::deviation;
+        if (one_of(lw, multivariate_words)) type = anomaly_type::multivariate;
         bool const negated = preceded_by(w, 3, negations);
         if (type) {
             bool const band = w + 1 < words_.size() && one_of(words_[w + 1].lower, band_nouns);

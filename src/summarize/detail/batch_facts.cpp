@@ -116,6 +116,15 @@ batch_facts collect(batch const& b, std::span<parameter_info const> params)
             add(a.limits->low, fact_kind::threshold, a, unit);
             add(a.limits->high, fact_kind::threshold, a, unit);
         }
+        // What the statistical detectors report: the score against its threshold, the
+        // parameters' shares ("flow (62%)") and the evidence's figures.
+        add(a.score, fact_kind::value, a, "");
+        add(a.threshold, fact_kind::threshold, a, "");
+        for (auto const& c : a.contributions) {
+            add(c.share, fact_kind::value, a, "");
+            add(c.share * 100.0, fact_kind::value, a, "%");
+        }
+        for (auto const& figure : a.evidence.figures) add(figure.value, fact_kind::value, a, "");
         add_time_components(f, a.detected_at);
         add_time_components(f, a.started_at);
         if (a.ended_at) add_time_components(f, *a.ended_at);

@@ -130,7 +130,7 @@ TEST_CASE("/openapi.json lists every route the router serves, and the router ser
     auto const& paths = doc.at("paths").as_object();
     fixture served;
     auto const endpoints = served.router.endpoints();
-    REQUIRE(endpoints.size() == 7);
+    REQUIRE(endpoints.size() == 9);
     for (auto const& e : endpoints) {
         INFO("route " << verb_name(e.verb) << ' ' << e.path);
         auto const* item = paths.if_contains(e.path);
@@ -138,13 +138,18 @@ TEST_CASE("/openapi.json lists every route the router serves, and the router ser
         CHECK(item->as_object().contains(verb_name(e.verb)));
     }
     fixture f;
+    // A known sensor for the paths with an {id}.
+    REQUIRE(f.send(api::method::post, "/readings").status == 200);
     std::size_t operations = 0;
     for (auto const& [path, item] : paths) {
+        std::string target{path};
+        if (auto const at = target.find("{id}"); at != std::string::npos)
+            target.replace(at, 4, "wtf-pipe-1");
         for (auto const& [verb, op] : item.as_object()) {
-            INFO(verb << ' ' << path);
+            INFO(verb << ' ' << target);
             REQUIRE((verb == "get" || verb == "post"));
             ++operations;
-            auto const r = f.send(verb == "get" ? api::method::get : api::method::post, path);
+            auto const r = f.send(verb == "get" ? api::method::get : api::method::post, target);
             CHECK(r.status == 200);
         }
     }
@@ -162,6 +167,7 @@ TEST_CASE("every query parameter /openapi.json documents is one the router accep
         for (auto const& p : get->at("parameters").as_array()) {
             auto const* param = resolve(doc, p.at("$ref").as_string());
             REQUIRE(param);
+            if (param->at("in") != "query") continue;
             std::string target{path};
             target += '?';
             target += param->at("name").as_string();
@@ -207,8 +213,8 @@ TEST_CASE("every operation in /openapi.json has a 200 and its error responses", 
                 CHECK(schemes.contains(name));
             }
         }
-        if (e.verb == api::method::post) {
-            CHECK(responses.contains("413"));
+        if (e.verb == api::method::post) CHECK(responses.contains("413"));
+        if (e.verb == api::method::post && op.contains("requestBody")) {
             CHECK(responses.contains("422"));
             auto const& content = op.at("requestBody").at("content").as_object();
             CHECK(content.contains("application/json"));

@@ -45,8 +45,9 @@ TEST_CASE("the report says plainly when nothing was found", "[unit][cli]")
                   "Sensors (1): data (10 readings, dropout gap 5 min)\n"
                   "Dropout gap: auto\n"
                   "Parameters judged (1): temperature\n"
-                  "Anomalies: none. No value left its band and no sensor was silent for longer "
-                  "than its dropout gap.\n"
+                  "Anomalies: none. No value left its band or broke a rule, no sensor left its "
+                  "learned normal operation, and no sensor was silent for longer than its "
+                  "dropout gap.\n"
                   "Summary (wtfd's deterministic summary: no anomalies to describe):\n"
                   "  No anomalies were detected between 2025-08-31 03:00:00 and 2025-08-31 "
                   "03:09:00.\n");
@@ -75,8 +76,37 @@ TEST_CASE("the report counts anomalies by kind, failures and skipped readings", 
     CHECK_THAT(text, Catch::Contains(
                          "Sensors (25): x (4 readings, dropout gap not known yet); and 24 more\n"));
     CHECK_THAT(text, Catch::Contains("Parameters judged (0): none\n"));
-    CHECK_THAT(text, Catch::Contains("only dropouts checked (1): Voltage\n"));
+    CHECK_THAT(text, Catch::Contains("judged by the deviation rule and the multivariate "
+                                     "detector (1): Voltage\n"));
     CHECK_THAT(text, Catch::Contains("Anomalies: 4 (2 spikes, 1 drift, 1 dropout); 1 still open "
                                      "at the end of the data\n"));
     CHECK_THAT(text, Catch::Contains("Saved: out/responses/model_response_20250101_000000.json\n"));
+}
+
+TEST_CASE("the report shows each sensor's baseline and top contributors, and the new kinds "
+          "only when found",
+          "[unit][cli]")
+{
+    cli::detail::report r;
+    r.readings = 1000;
+    r.sensor_count = 1;
+    r.sensors.push_back({"valve1-0", 1000, std::nullopt});
+    cli::detail::baseline_report b;
+    b.sensor = "valve1-0";
+    b.state = "learned from its first 400 readings";
+    b.parameters = 8;
+    b.components = 5;
+    b.t2_limit = 9.61234;
+    b.q_limit = 4.1;
+    b.top = {{"Volume Flow RateRMS", 0.6}, {"Thermocouple", 0.4}};
+    b.episodes = 1;
+    r.baselines.push_back(b);
+    r.anomalies_by_type[wtf::core::index_of(wtf::core::anomaly_type::multivariate)] = 1;
+    auto const text = cli::detail::render(r);
+    CHECK_THAT(text, Catch::Contains("Multivariate baselines:\n  valve1-0: learned from its first "
+                                     "400 readings (8 parameters, 5 components, T² limit 9.612, "
+                                     "Q limit 4.1); top contributors over 1 episode: Volume Flow "
+                                     "RateRMS 60%, Thermocouple 40%\n"));
+    CHECK_THAT(text, Catch::Contains("Anomalies: 1 (0 spikes, 0 drifts, 0 dropouts, 1 "
+                                     "multivariate anomaly)\n"));
 }

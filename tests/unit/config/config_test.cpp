@@ -761,7 +761,13 @@ TEST_CASE("to_toml output parses back to the same configuration", "[unit]")
     c.generator.spikes_per_hour = 0.25;
     c.detect.dropout_gap = 12345ms;
     c.detect.expected_sensors = {"x"};
-    c.detect.parameters.push_back({"dissolved oxygen", "mg/L", {2.0, 14.0}, {5.0, 12.5}, 0.2});
+    wtf::detect::parameter_rules oxygen;
+    oxygen.name = "dissolved oxygen";
+    oxygen.unit = "mg/L";
+    oxygen.spike = {2.0, 14.0};
+    oxygen.normal = {5.0, 12.5};
+    oxygen.clear_margin = 0.2;
+    c.detect.parameters.push_back(oxygen);
     c.summary.interval = 100ms;
     c.llm.temperature = 1.3;
     c.redis.enabled = true;
@@ -841,4 +847,102 @@ TEST_CASE("to_string leaves out a line of 0", "[unit]")
           "environment: TEMPERATURE: must be a number between 0 and 2");
     CHECK(to_string(error{"wtfd.toml", "detect.drift_duration_s", 42, "must be > 0"}) ==
           "wtfd.toml:42: detect.drift_duration_s: must be > 0");
+}
+
+TEST_CASE("Every per-parameter rule key and [detect.multivariate] key is read", "[unit]")
+{
+    auto const c = parsed(R"(
+[detect.parameters.flow]
+valid = [0, 500]
+max_rate_per_s = 8
+jump_return_s = 30
+flat_for_s = 0
+flat_tolerance = 0.5
+deviation_z = 6
+deviation_window = 120
+deviation_hold = 4
+
+[detect.parameters.pressure]
+valid = "off"
+
+[detect.multivariate]
+enabled = false
+warmup = 600
+lambda = 0.2
+variance_kept = 0.9
+calibration_q = 0.995
+slow_ratio = 0.05
+refine_after = 0
+alarm = 3
+clear = 0.5
+vote_n = 20
+vote_k = 10
+min_duration_s = 30
+adapt_s = 0
+slow_adapt_s = 60
+settle_s = 90
+max_episode_s = 0
+)");
+    auto const& flow = parameter(c, "flow");
+    CHECK(flow.valid == wtf::core::band{0.0, 500.0});
+    CHECK(flow.max_rate_per_s == 8.0);
+    CHECK(flow.jump_return == 30s);
+    CHECK(flow.flat_for == 0ms);
+    CHECK(flow.flat_tolerance == 0.5);
+    CHECK(flow.deviation_z == 6.0);
+    CHECK(flow.deviation_window == 120);
+    CHECK(flow.deviation_hold == 4);
+    CHECK_FALSE(parameter(c, "pressure").valid);
+    CHECK(parameter(c, "temperature").valid == wtf::core::band{-20.0, 120.0});
+    auto const& m = c.detect.multivariate;
+    CHECK_FALSE(m.enabled);
+    CHECK(m.warmup == 600);
+    CHECK(m.lambda == 0.2);
+    CHECK(m.variance_kept == 0.9);
+    CHECK(m.calibration_q == 0.995);
+    CHECK(m.slow_ratio == 0.05);
+    CHECK(m.refine_after == 0);
+    CHECK(m.alarm == 3.0);
+    CHECK(m.clear == 0.5);
+    CHECK(m.vote_n == 20);
+    CHECK(m.vote_k == 10);
+    CHECK(m.min_duration_s == 30.0);
+    CHECK(m.adapt_s == 0.0);
+    CHECK(m.slow_adapt_s == 60.0);
+    CHECK(m.settle_s == 90.0);
+    CHECK(m.max_episode_s == 0.0);
+    auto const text = wtf::config::to_toml(c);
+    INFO(text);
+    CHECK(wtf::config::to_toml(parsed(text)) == text);
+}
+
+TEST_CASE("Wrong per-parameter rule and [detect.multivariate] values name the key and the line",
+          "[unit]")
+{
+    check_each_is_rejected({
+        {"detect.parameters.flow", "valid = \"on\"", "detect.parameters.flow.valid"},
+        {"detect.parameters.flow", "valid = [5, 1]", "detect.parameters.flow.valid"},
+        {"detect.parameters.flow", "max_rate_per_s = -1", "detect.parameters.flow.max_rate_per_s"},
+        {"detect.parameters.flow", "jump_return_s = 0", "detect.parameters.flow.jump_return_s"},
+        {"detect.parameters.flow", "flat_for_s = -5", "detect.parameters.flow.flat_for_s"},
+        {"detect.parameters.flow", "flat_tolerance = -0.1",
+         "detect.parameters.flow.flat_tolerance"},
+        {"detect.parameters.flow", "deviation_z = -2", "detect.parameters.flow.deviation_z"},
+        {"detect.parameters.flow", "deviation_window = 1",
+         "detect.parameters.flow.deviation_window"},
+        {"detect.parameters.flow", "deviation_hold = 0", "detect.parameters.flow.deviation_hold"},
+        {"detect.multivariate", "enabled = 1", "detect.multivariate.enabled"},
+        {"detect.multivariate", "warmup = 5", "detect.multivariate.warmup"},
+        {"detect.multivariate", "lambda = 0", "detect.multivariate.lambda"},
+        {"detect.multivariate", "lambda = 1.5", "detect.multivariate.lambda"},
+        {"detect.multivariate", "calibration_q = 0.2", "detect.multivariate.calibration_q"},
+        {"detect.multivariate", "alarm = 0", "detect.multivariate.alarm"},
+        {"detect.multivariate", "vote_n = 65", "detect.multivariate.vote_n"},
+        {"detect.multivariate", "vote_k = 0", "detect.multivariate.vote_k"},
+        {"detect.multivariate", "settle_s = 0", "detect.multivariate.settle_s"},
+        {"detect.multivariate", "unknown = 1", "detect.multivariate.unknown"},
+    });
+    // Relations between keys: named at the key that breaks them.
+    auto const e = only_error("[detect.multivariate]\nvote_n = 10\nvote_k = 20\n");
+    CHECK(e.key == "detect.multivariate.vote_k");
 }

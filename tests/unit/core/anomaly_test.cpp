@@ -81,3 +81,38 @@ TEST_CASE("an absurd duration or value is written in full and in few bytes", "[u
     CHECK(v.at("value").as_double() == 1e300);
     CHECK(v.at("duration_seconds").as_double() == 1e30);
 }
+
+TEST_CASE("every anomaly says its cause; evidence, score and contributions when it has them",
+          "[unit]")
+{
+    auto a = drift();
+    std::string text;
+    core::append_json(text, a);
+    auto v = boost::json::parse(text).as_object();
+    CHECK(v.at("cause").as_string() == "process");
+    CHECK_FALSE(v.contains("evidence"));
+    CHECK_FALSE(v.contains("score"));
+    CHECK_FALSE(v.contains("contributions"));
+
+    a.type = core::anomaly_type::multivariate;
+    a.cause = core::cause::instrument;
+    a.evidence.basis = "residual";
+    a.evidence.figures = {{"q_ratio", 3.14159}, {"moving", 1.0}};
+    a.score = 7.123456;
+    a.threshold = 2.25;
+    a.contributions = {{"pressure", 0.8123}, {"flow", 0.1877}};
+    text.clear();
+    core::append_json(text, a);
+    v = boost::json::parse(text).as_object();
+    CHECK(v.at("cause").as_string() == "instrument");
+    auto const& e = v.at("evidence").as_object();
+    CHECK(e.at("basis").as_string() == "residual");
+    CHECK(e.at("q_ratio").as_double() == 3.142); // four significant digits
+    CHECK(v.at("score").as_double() == 7.123);
+    CHECK(v.at("threshold").as_double() == 2.25);
+    auto const& c = v.at("contributions").as_array();
+    REQUIRE(c.size() == 2);
+    CHECK(c[0].as_object().at("parameter").as_string() == "pressure");
+    CHECK(c[0].as_object().at("share").as_double() == 0.812);
+    CHECK(v.at("message").as_string() == "Multivariate anomaly detected: pressure, flow");
+}

@@ -30,15 +30,37 @@ TEST_CASE("each anomaly kind's message follows its wording", "[unit][core]")
         a.parameter = kind.has_parameter() ? "flow" : "";
         a.value = 12.5;
         a.duration_seconds = 16.0;
-        auto const text = core::message(a);
+        a.contributions = {{"flow", 0.7}, {"pressure", 0.25}, {"temperature", 0.05}};
+        auto text = core::message(a);
         CAPTURE(kind.name, text);
-        CHECK(text.find(kind.noun) != std::string::npos);
         switch (kind.wording) {
         case core::wording::excursion: CHECK(text.find("Flow ") == 0); break;
         case core::wording::sustained: CHECK(text.find("for 16.0s") != std::string::npos); break;
         case core::wording::silence: CHECK(text.find("Sensor ") == 0); break;
+        case core::wording::joint:
+            // The largest contributors, not those below a tenth.
+            CHECK(text.ends_with(": flow, pressure"));
+            text[0] = static_cast<char>(text[0] - 'A' + 'a');
+            break;
         }
+        CHECK(text.find(kind.noun) != std::string::npos);
     }
+}
+
+TEST_CASE("each anomaly kind has a default cause and the seed's kinds imply theirs", "[unit][core]")
+{
+    CHECK(core::kind_of(core::anomaly_type::dropout).default_cause == core::cause::instrument);
+    CHECK(core::kind_of(core::anomaly_type::flatline).default_cause == core::cause::instrument);
+    CHECK(core::kind_of(core::anomaly_type::deviation).default_cause == core::cause::process);
+    for (auto const& kind : core::anomaly_kinds) {
+        bool const seed = kind.type == core::anomaly_type::spike ||
+                          kind.type == core::anomaly_type::drift ||
+                          kind.type == core::anomaly_type::dropout;
+        CHECK(kind.cause_implied == seed);
+    }
+    CHECK(core::cause_from("instrument") == core::cause::instrument);
+    CHECK(core::cause_from(core::to_string(core::cause::process)) == core::cause::process);
+    CHECK_FALSE(core::cause_from("unknown"));
 }
 
 TEST_CASE("every source's name is unique and names it", "[unit][core]")

@@ -263,7 +263,8 @@ TEST_CASE("auto gaps: a one-row-a-minute sensor is not a dropout, a missing hour
     detect::detector d{s, t0};
     recorder out;
     double t = 0.0;
-    for (int i = 0; i < 10; ++i, t += 60.0) feed(d, out, t, "flow", 55.0);
+    // Values that change: a value repeated for minutes would be a flatline.
+    for (int i = 0; i < 10; ++i, t += 60.0) feed(d, out, t, "flow", 55.0 + (i % 2) * 0.1);
     d.advance(at(t - 60.0 + 299.0), out); // 4.98 intervals after the last reading
     CHECK(out.events.empty());
 
@@ -317,11 +318,11 @@ TEST_CASE("auto gaps: no dropout before a sensor's cadence is known", "[unit]")
     detect::detector d{s, t0};
     recorder out;
     feed(d, out, 0.0, "flow", 55.0);
-    feed(d, out, 1.0, "flow", 55.0);
+    feed(d, out, 1.0, "flow", 55.1);
     feed(d, out, 2.0, "flow", 55.0); // two intervals: not yet a cadence
     d.advance(at(500.0), out);
     CHECK(out.events.empty());
-    feed(d, out, 501.0, "flow", 55.0);
+    feed(d, out, 501.0, "flow", 55.1);
     feed(d, out, 502.0, "flow", 55.0); // intervals 1, 1, 499, 1: median 1 s
     d.advance(at(506.0), out);
     CHECK(out.events.empty());

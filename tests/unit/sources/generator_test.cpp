@@ -43,6 +43,9 @@ generator_settings quiet_settings()
     s.spikes_per_hour = 0.0;
     s.drifts_per_hour = 0.0;
     s.dropouts_per_hour = 0.0;
+    s.stucks_per_hour = 0.0;
+    s.jumps_per_hour = 0.0;
+    s.valve_closings_per_hour = 0.0;
     return s;
 }
 

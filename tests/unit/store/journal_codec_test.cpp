@@ -124,6 +124,64 @@ TEST_CASE("an open anomaly with only the required fields reads back with the def
     CHECK(json_of(*b) == json_of(a));
 }
 
+TEST_CASE("a multivariate anomaly's cause, evidence, score and contributions read back",
+          "[unit][journal]")
+{
+    core::anomaly a;
+    a.id = 9;
+    a.type = core::anomaly_type::multivariate;
+    a.sensor_id = "wtf-pipe-2";
+    a.parameter = "flow";
+    a.detector = "multivariate";
+    a.detected_at = t0 + 60s;
+    a.started_at = t0;
+    a.cause = core::cause::process;
+    a.evidence.basis = "together";
+    a.evidence.figures = {{"t2_ratio", 3.25}, {"q_ratio", 0.5}, {"moving", 2.0}};
+    a.evidence.end = "settled";
+    a.score = 7.5;
+    a.threshold = 2.25;
+    a.contributions = {{"flow", 0.625}, {"pressure", 0.25}};
+    std::string why;
+    auto const b = store::anomaly_from_json(json_of(a), why);
+    REQUIRE(b);
+    CHECK(b->cause == core::cause::process);
+    CHECK(b->evidence == a.evidence);
+    CHECK(b->score == 7.5);
+    CHECK(b->threshold == 2.25);
+    CHECK(b->contributions == a.contributions);
+    CHECK(json_of(*b) == json_of(a));
+}
+
+TEST_CASE("an anomaly written before causes existed takes its kind's cause", "[unit][journal]")
+{
+    core::anomaly a;
+    a.id = 4;
+    a.type = core::anomaly_type::dropout;
+    a.sensor_id = "wtf-pipe-1";
+    a.detected_at = t0 + 10s;
+    a.started_at = t0;
+    std::string why;
+    auto const b = store::anomaly_from_json(edited(json_of(a), "cause", std::nullopt), why);
+    REQUIRE(b);
+    CHECK(b->cause == core::cause::instrument);
+}
+
+TEST_CASE("a wrong cause, evidence or contribution is refused, naming the field", "[unit][journal]")
+{
+    auto const json = json_of(every_field());
+    std::string why;
+    CHECK_FALSE(store::anomaly_from_json(edited(json, "cause", boost::json::value("both")), why));
+    CHECK(why.find("cause") != std::string::npos);
+    CHECK_FALSE(store::anomaly_from_json(
+        edited(json, "evidence", boost::json::parse(R"({"basis": "x", "q_ratio": "high"})")), why));
+    CHECK(why.find("evidence.q_ratio") != std::string::npos);
+    CHECK_FALSE(store::anomaly_from_json(
+        edited(json, "contributions", boost::json::parse(R"([{"parameter": "flow"}])")), why));
+    CHECK(why.find("contributions") != std::string::npos);
+    CHECK(why.find("share") != std::string::npos);
+}
+
 TEST_CASE("numbers written as integers or doubles both read back", "[unit][journal]")
 {
     auto json = edited(json_of(every_field()), "value", boost::json::value(10));

@@ -1,4 +1,5 @@
 #include <wtf/summarize/deterministic.hpp>
+#include <wtf/summarize/grounding.hpp>
 
 #include "support/summary_batches.hpp"
 
@@ -128,4 +129,44 @@ TEST_CASE("an empty batch says nothing was detected", "[unit]")
     batch b{at("2025-05-28T00:01:00Z"), at("2025-05-28T00:02:00Z"), {}, 0};
     CHECK(summarize::deterministic_summary(b) ==
           "No anomalies were detected between 2025-05-28T00:01:00Z and 2025-05-28T00:02:00Z.");
+}
+
+TEST_CASE("the deterministic summary words a stuck instrument and a joint process change with "
+          "their causes, grounded",
+          "[unit]")
+{
+    core::anomaly stuck;
+    stuck.type = core::anomaly_type::flatline;
+    stuck.cause = core::cause::instrument;
+    stuck.sensor_id = "wtf-pipe-2";
+    stuck.parameter = "pressure";
+    stuck.unit = "bar";
+    stuck.value = 2.1;
+    stuck.peak_value = 2.1;
+    stuck.started_at = at("2025-05-28T00:00:00Z");
+    stuck.detected_at = at("2025-05-28T00:05:01Z");
+    stuck.ended_at = at("2025-05-28T00:06:00Z");
+    stuck.duration_seconds = 360.0;
+
+    core::anomaly valve;
+    valve.type = core::anomaly_type::multivariate;
+    valve.cause = core::cause::process;
+    valve.sensor_id = "wtf-pipe-3";
+    valve.parameter = "flow";
+    valve.started_at = at("2025-05-28T00:02:00Z");
+    valve.detected_at = at("2025-05-28T00:03:00Z");
+    valve.ended_at = at("2025-05-28T00:07:00Z");
+    valve.duration_seconds = 300.0;
+    valve.score = 4.5;
+    valve.threshold = 2.25;
+    valve.contributions = {{"flow", 0.62}, {"pressure", 0.31}, {"temperature", 0.07}};
+
+    batch const b{at("2025-05-28T00:00:00Z"), at("2025-05-28T00:10:00Z"), {stuck, valve}, 0};
+    auto const s = summarize::deterministic_summary(b);
+    INFO(s);
+    CHECK_THAT(s, Catch::Contains("pressure sensor was stuck at 2.1 bar for 360.0 seconds"));
+    CHECK_THAT(s, Catch::Contains("likely an instrument fault"));
+    CHECK_THAT(s, Catch::Contains("driven by flow (62%) and pressure (31%)"));
+    CHECK_THAT(s, Catch::Contains("likely a process change"));
+    CHECK(summarize::check_grounding(s, b, params) == std::nullopt);
 }

@@ -1,0 +1,320 @@
+#include "detect/detail/multivariate_rule.hpp"
+
+#include <algorithm>
+
+namespace wtf::detect::detail {
+
+namespace {
+
+// Contributions below this share are not listed: they are rounding, not drivers.
+constexpr double listed_share = 0.005;
+
+std::int64_t microseconds(core::timestamp t) noexcept { return t.time_since_epoch().count(); }
+
+core::timestamp at_microseconds(std::int64_t us) noexcept
+{
+    return core::timestamp{std::chrono::microseconds{us}};
+}
+
+std::string_view end_name(mv_end e) noexcept
+{
+    switch (e) {
+    case mv_end::calm: return "calm";
+    case mv_end::settled: return "settled";
+    case mv_end::too_long: return "too_long";
+    }
+    return "calm";
+}
+
+} // namespace
+
+void multivariate_rule::start(std::vector<std::string> names)
+{
+    names_ = std::move(names);
+    seen_.fill(false);
+    position_.fill(0);
+    detector_.emplace(settings_, names_.size());
+    origin_ = baseline_origin::learned;
+    if (!pending_) return;
+    // A loaded baseline fits when it models exactly these parameters, in any order.
+    auto const& b = *pending_;
+    bool const fits =
+        b.parameters.size() == names_.size() &&
+        std::all_of(names_.begin(), names_.end(), [&](auto const& n) {
+            return std::find(b.parameters.begin(), b.parameters.end(), n) != b.parameters.end();
+        });
+    if (fits && detector_->load(b.model)) {
+        reorder(b.parameters);
+        learned_at_ = b.learned_at;
+        origin_ = b.origin;
+    }
+    pending_.reset();
+}
+
+// The model's parameters in another order (a loaded baseline's): the last values follow them.
+void multivariate_rule::reorder(std::vector<std::string> const& names)
+{
+    auto const old_names = names_;
+    auto const old_values = values_;
+    auto const old_seen = seen_;
+    names_ = names;
+    for (std::size_t i = 0; i < names_.size(); ++i) {
+        auto const from = static_cast<std::size_t>(
+            std::find(old_names.begin(), old_names.end(), names_[i]) - old_names.begin());
+        bool const known = from < old_names.size();
+        values_[i] = known ? old_values[from] : 0.0;
+        seen_[i] = known && old_seen[from];
+        position_[i] = 0;
+    }
+}
+
+// Fills values_ in model order. A parameter missing from this reading keeps its last value;
+// `grown` is set when the reading has a parameter the model lacks (and has room for). False
+// when a value is owned by a series rule or a parameter never had a value.
+bool multivariate_rule::map_values(core::reading const& r, std::span<std::uint8_t const> owned,
+                                   bool& grown)
+{
+    bool usable = true;
+    std::size_t matched = 0;
+    for (std::size_t i = 0; i < names_.size(); ++i) {
+        auto j = position_[i];
+        if (j >= r.values.size() || r.values[j].parameter != names_[i]) {
+            j = 0;
+            while (j < r.values.size() && r.values[j].parameter != names_[i]) ++j;
+            if (j == r.values.size()) {
+                usable = usable && seen_[i];
+                continue;
+            }
+            position_[i] = j;
+        }
+        ++matched;
+        values_[i] = r.values[j].value;
+        seen_[i] = true;
+        if (j < owned.size() && owned[j] != 0) usable = false;
+    }
+    grown = matched < r.values.size() && names_.size() < mv_max_parameters;
+    return usable;
+}
+
+void multivariate_rule::observe(core::reading const& r, std::span<std::uint8_t const> owned,
+                                episode_reporter& report)
+{
+    if (!detector_ || !relearn_reason_.empty()) {
+        bool const restart = detector_.has_value();
+        if (restart) end_episode(last_time_, "relearn", report);
+        std::size_t const d = std::min(r.values.size(), mv_max_parameters);
+        if (d == 0) return;
+        std::vector<std::string> names;
+        for (std::size_t i = 0; i < d; ++i) names.emplace_back(r.values[i].parameter);
+        start(std::move(names));
+        if (restart) {
+            note(r.sensor_id, baseline_event::relearning, relearn_reason_, report);
+        } else if (detector_->learned()) {
+            note(r.sensor_id, baseline_event::loaded, {}, report);
+        }
+        relearn_reason_ = {};
+    }
+    bool grown = false;
+    bool const usable = map_values(r, owned, grown);
+    if (grown) {
+        // A parameter the model does not know: the model must learn the sensor as it is now.
+        auto names = names_;
+        for (auto const& m : r.values) {
+            if (names.size() == mv_max_parameters) break;
+            if (std::find(names.begin(), names.end(), m.parameter) == names.end())
+                names.emplace_back(m.parameter);
+        }
+        end_episode(last_time_, "relearn", report);
+        start(std::move(names));
+        note(r.sensor_id, baseline_event::relearning, "parameters changed", report);
+        if (!map_values(r, owned, grown)) return;
+    } else if (!usable) {
+        return;
+    }
+    last_time_ = r.time;
+
+    auto& det = *detector_;
+    auto const refits_before = det.refits();
+    auto const event = det.observe(microseconds(r.time), {values_.data(), names_.size()});
+    switch (event) {
+    case mv_event::learned:
+        learned_at_ = r.time;
+        origin_ = baseline_origin::learned;
+        note(r.sensor_id, baseline_event::learned, {}, report);
+        break;
+    case mv_event::opened: {
+        core::anomaly a;
+        a.type = core::anomaly_type::multivariate;
+        a.severity = core::kind_of(a.type).default_severity;
+        a.sensor_id = r.sensor_id;
+        a.detector = "multivariate";
+        a.started_at = at_microseconds(det.episode().started_at_us);
+        a.detected_at = at_microseconds(det.episode().detected_at_us);
+        a.duration_seconds = core::seconds_between(a.started_at, a.detected_at);
+        describe(a);
+        open_ = std::make_unique<core::anomaly>(std::move(a));
+        report.open(*open_);
+        break;
+    }
+    case mv_event::updated:
+        if (open_) {
+            describe(*open_);
+            report.update(*open_);
+        }
+        break;
+    case mv_event::closed:
+        if (open_) {
+            describe(*open_);
+            open_->evidence.end = end_name(det.episode().end);
+            report.close(*open_, at_microseconds(det.episode().ended_at_us));
+            open_.reset();
+        }
+        break;
+    case mv_event::none:
+    case mv_event::learning:
+    case mv_event::refined:
+    case mv_event::skipped: break;
+    }
+    if (det.refits() != refits_before) note(r.sensor_id, baseline_event::refined, {}, report);
+}
+
+// The anomaly as the episode stands at its peak: score, contributions, cause and evidence.
+void multivariate_rule::describe(core::anomaly& a) const
+{
+    auto const& e = detector_->episode();
+    auto const d = names_.size();
+    a.parameter = names_[e.order[0]];
+    a.score = e.peak * settings_.alarm;
+    a.threshold = settings_.alarm;
+    a.contributions.clear();
+    for (std::size_t i = 0; i < d; ++i) {
+        auto const p = e.order[i];
+        if (e.contribution[p] < listed_share) break;
+        a.contributions.push_back({names_[p], e.contribution[p]});
+    }
+    a.cause = e.cause == mv_cause::instrument ? core::cause::instrument : core::cause::process;
+    // Instrument: one parameter broke the correlation structure. Process: several parameters
+    // moved together, or the move is one the learned components explain.
+    if (a.cause == core::cause::instrument)
+        a.evidence.basis = "residual";
+    else if (e.moving >= 2)
+        a.evidence.basis = "together";
+    else if (e.t2_ratio >= e.q_ratio)
+        a.evidence.basis = "components";
+    else
+        a.evidence.basis = "spread_residual";
+    a.evidence.figures = {{"t2_ratio", e.t2_ratio},
+                          {"q_ratio", e.q_ratio},
+                          {"moving", static_cast<double>(e.moving)},
+                          {"residual_share", e.residual_share}};
+}
+
+void multivariate_rule::end_episode(core::timestamp at, std::string_view how,
+                                    episode_reporter& report)
+{
+    if (!open_) return;
+    open_->evidence.end = how;
+    report.close(*open_, std::max(at, open_->started_at));
+    open_.reset();
+}
+
+void multivariate_rule::note(std::string_view sensor_id, baseline_event e, std::string_view reason,
+                             episode_reporter& report) const
+{
+    baseline_note n;
+    n.event = e;
+    n.reason = reason;
+    n.parameters = names_.size();
+    n.components = detector_ && detector_->learned() ? detector_->baseline().components : 0;
+    report.baseline(sensor_id, n);
+}
+
+void multivariate_rule::apply(multivariate_settings const& s)
+{
+    if (s == settings_) return;
+    bool const same = s.same_model(settings_);
+    settings_ = s;
+    if (!detector_) return;
+    if (same)
+        detector_->retune(s);
+    else
+        relearn_reason_ = "settings changed";
+}
+
+void multivariate_rule::relearn(std::string_view sensor_id, std::string_view reason,
+                                episode_reporter& report)
+{
+    pending_.reset();
+    if (!detector_) return;
+    end_episode(last_time_, "relearn", report);
+    detector_.emplace(settings_, names_.size()); // with the settings in force now
+    relearn_reason_ = {};
+    note(sensor_id, baseline_event::relearning, reason, report);
+}
+
+std::optional<std::string> multivariate_rule::load(std::string_view sensor_id, sensor_baseline b,
+                                                   episode_reporter& report)
+{
+    if (!detector_) {
+        preload(std::move(b));
+        return std::nullopt;
+    }
+    auto sorted = [](std::vector<std::string> v) {
+        std::sort(v.begin(), v.end());
+        return v;
+    };
+    if (sorted(b.parameters) != sorted(names_)) {
+        std::string have;
+        for (auto const& n : names_) have += (have.empty() ? "" : ", ") + n;
+        return "the sensor's parameters are " + have + "; the baseline models others";
+    }
+    end_episode(last_time_, "relearn", report);
+    detector_.emplace(settings_, names_.size());
+    if (!detector_->load(b.model)) return std::string{"the baseline does not fit the sensor"};
+    reorder(b.parameters);
+    learned_at_ = b.learned_at;
+    origin_ = baseline_origin::loaded;
+    relearn_reason_ = {};
+    note(sensor_id, baseline_event::loaded, {}, report);
+    return std::nullopt;
+}
+
+std::optional<sensor_baseline> multivariate_rule::baseline() const
+{
+    if (!detector_) {
+        if (pending_) return *pending_;
+        return std::nullopt;
+    }
+    if (!detector_->learned()) return std::nullopt;
+    sensor_baseline b;
+    b.parameters = names_;
+    b.model = detector_->baseline();
+    b.learned_at = learned_at_;
+    b.refits = detector_->refits();
+    b.origin = origin_;
+    return b;
+}
+
+baseline_status multivariate_rule::status() const
+{
+    baseline_status s;
+    s.warmup = settings_.warmup;
+    s.threshold = settings_.alarm;
+    s.baseline = baseline();
+    if (!detector_) {
+        s.state = pending_ ? "waiting" : "learning";
+        return s;
+    }
+    if (!detector_->learned()) {
+        s.state = "learning";
+        s.warmup_readings = detector_->warmup_count();
+        return s;
+    }
+    s.state = "learned";
+    s.warmup_readings = settings_.warmup;
+    s.statistic = detector_->last_statistic() * settings_.alarm;
+    s.in_episode = detector_->in_episode();
+    return s;
+}
+
+} // namespace wtf::detect::detail
