@@ -3,7 +3,8 @@
 #include <wtf/core/json_writer.hpp>
 
 #include <cmath>
-#include <cstdio>
+#include <array>
+#include <charconv>
 
 namespace wtf::cli::detail {
 
@@ -17,9 +18,11 @@ std::string plural(std::uint64_t n, std::string_view one, std::string_view many)
 // Four significant digits: limits are statistics, not measurements.
 std::string rounded(double v)
 {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.4g", v);
-    return buf;
+    // "%.4g" without the C library: at most 11 characters ("-1.235e+300"), checked.
+    std::array<char, 32> buf{};
+    auto const [end, ec] =
+        std::to_chars(buf.data(), buf.data() + buf.size(), v, std::chars_format::general, 4);
+    return ec == std::errc{} ? std::string(buf.data(), end) : std::string{"nan"};
 }
 
 std::string joined(std::vector<std::string> const& items)
