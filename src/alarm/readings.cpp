@@ -91,6 +91,7 @@ void recent_readings::record(core::reading const& r)
                 continue;
             }
             s.names.emplace_back(m.parameter);
+            s.values.reserve(s.names.size() * n); // exactly: resize alone would double
             s.values.resize(s.names.size() * n, missing);
         }
         s.values[k * n + slot] = m.value;
