@@ -6,6 +6,9 @@
 
 namespace wtf::alarm {
 
+static_assert(static_cast<std::size_t>(refusal_kind::busy) + 1 == refusal_kind_count,
+              "refusal_kind_count must follow the last kind");
+
 std::string_view to_string(refusal_kind k) noexcept
 {
     switch (k) {

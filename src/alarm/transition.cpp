@@ -10,6 +10,9 @@ namespace wtf::alarm {
 
 namespace json = boost::json;
 
+static_assert(static_cast<std::size_t>(action::in_service) + 1 == action_count,
+              "action_count must follow the last action");
+
 std::string_view to_string(action a) noexcept
 {
     switch (a) {

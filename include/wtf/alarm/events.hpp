@@ -54,10 +54,9 @@ public:
     // before waiting again. Must not call back into the hub.
     void on_ready(std::function<void()> wake);
 
-    struct state;
-
 private:
     friend class event_hub;
+    struct state;
     stream(event_hub* hub, std::unique_ptr<state> s) noexcept;
     void close() noexcept;
 
