@@ -65,7 +65,7 @@ void ledger::insert(alarm_record r)
     ++version_;
 }
 
-ledger::shelf_map::const_iterator ledger::covering_shelf(alarm_record const& a) const noexcept
+ledger::shelf_map::const_iterator ledger::covering_shelf(alarm_record const& a) const
 {
     detail::point_key(key_scratch_, a.sensor_id, a.parameter, a.type);
     auto const it = shelves_.find(key_scratch_);
@@ -78,7 +78,7 @@ alarm_state ledger::state_of(alarm_record const& a) const noexcept
     return a.ack ? alarm_state::normal : alarm_state::returned_unacknowledged;
 }
 
-suppression ledger::suppression_of(alarm_record const& a) const noexcept
+suppression ledger::suppression_of(alarm_record const& a) const
 {
     if (service_.empty() && shelves_.empty()) return suppression::none; // the usual case
     if (service_.find(std::string_view{a.sensor_id}) != service_.end())
@@ -87,7 +87,7 @@ suppression ledger::suppression_of(alarm_record const& a) const noexcept
     return suppression::none;
 }
 
-shelf const* ledger::shelf_of(alarm_record const& a) const noexcept
+shelf const* ledger::shelf_of(alarm_record const& a) const
 {
     auto const it = covering_shelf(a);
     return it == shelves_.end() ? nullptr : &it->second;
@@ -99,7 +99,7 @@ service_record const* ledger::out_of_service(std::string_view sensor_id) const n
     return it == service_.end() ? nullptr : &it->second;
 }
 
-state_counts ledger::counts() const noexcept
+state_counts ledger::counts() const
 {
     state_counts c;
     for (auto const& a : alarms_) {

@@ -117,7 +117,7 @@ std::uint32_t performance::acquire(core::anomaly const& a)
     return p;
 }
 
-void performance::release(std::uint32_t point) noexcept
+void performance::release(std::uint32_t point)
 {
     if (point == no_point) return;
     auto& ps = points_[point];
@@ -229,7 +229,7 @@ void performance::open(core::anomaly const& a, suppression raised)
     active_.insert(it, active_alarm{a.id, a.detected_at, point});
 }
 
-void performance::close(std::uint64_t id) noexcept
+void performance::close(std::uint64_t id)
 {
     auto const it =
         std::lower_bound(active_.begin(), active_.end(), id,

@@ -151,10 +151,10 @@ public:
     // --- Reading ------------------------------------------------------------------------------
     alarm_record const* find(std::uint64_t id) const noexcept;
     alarm_state state_of(alarm_record const& a) const noexcept;
-    suppression suppression_of(alarm_record const& a) const noexcept;
-    shelf const* shelf_of(alarm_record const& a) const noexcept; // null unless shelved now
+    suppression suppression_of(alarm_record const& a) const;
+    shelf const* shelf_of(alarm_record const& a) const; // null unless shelved now
     service_record const* out_of_service(std::string_view sensor_id) const noexcept;
-    state_counts counts() const noexcept;
+    state_counts counts() const;
     std::size_t size() const noexcept { return alarms_.size(); }
     std::size_t shelves() const noexcept { return shelves_.size(); }
     std::size_t sensors_out_of_service() const noexcept { return service_.size(); }
@@ -193,7 +193,7 @@ private:
     update accept(transition t, alarm_record const& r);
     void insert(alarm_record r);
     void reschedule() noexcept;
-    shelf_map::const_iterator covering_shelf(alarm_record const& a) const noexcept;
+    shelf_map::const_iterator covering_shelf(alarm_record const& a) const;
 
     ledger_settings settings_;
     std::deque<alarm_record> alarms_; // by id, ascending

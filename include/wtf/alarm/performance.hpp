@@ -133,11 +133,11 @@ private:
     static constexpr std::uint32_t no_point = ~std::uint32_t{0};
 
     std::uint32_t acquire(core::anomaly const& a);
-    void release(std::uint32_t point) noexcept;
+    void release(std::uint32_t point);
     bucket* bucket_for(std::int64_t p);
     void count(bucket& b, std::size_t b_index, std::uint32_t point, bool chattering);
     void open(core::anomaly const& a, suppression raised);
-    void close(std::uint64_t id) noexcept;
+    void close(std::uint64_t id);
 
     performance_settings settings_;
     core::timestamp since_;
