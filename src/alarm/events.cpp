@@ -74,6 +74,7 @@ std::optional<std::uint64_t> parse_event_id(std::string_view header) noexcept
 struct stream::state {
     std::uint64_t cursor = 0; // id of the next event to look at
     event_filter filter;
+    std::vector<std::string> watch; // tags counted in the hub's watched_
     std::function<void()> wake;
     std::shared_ptr<std::string const> notice; // the `lost` event, sent first
     bool waiting = true;                       // next() returned null since the last wake
@@ -236,7 +237,8 @@ std::shared_ptr<std::string const> event_hub::take(stream::state& s)
     return nullptr;
 }
 
-result<stream> event_hub::open(std::optional<std::uint64_t> last_event_id, event_filter filter)
+result<stream> event_hub::open(std::optional<std::uint64_t> last_event_id, event_filter filter,
+                               std::vector<std::string> watch)
 {
     if (streams_.size() >= settings_.max_streams) {
         ++stats_.refused;
@@ -267,6 +269,8 @@ result<stream> event_hub::open(std::optional<std::uint64_t> last_event_id, event
             s->notice = std::make_shared<std::string const>(std::move(text));
         }
     }
+    for (auto const& tag : watch) ++watched_[tag];
+    s->watch = std::move(watch);
     streams_.push_back(s.get());
     ++stats_.opened;
     return stream{this, std::move(s)};
@@ -276,6 +280,11 @@ void event_hub::detach(stream::state* s) noexcept
 {
     auto const it = std::find(streams_.begin(), streams_.end(), s);
     if (it != streams_.end()) streams_.erase(it);
+    for (auto const& tag : s->watch) {
+        auto const w = watched_.find(tag);
+        if (w != watched_.end() && --w->second == 0) watched_.erase(w);
+    }
+    s->watch.clear();
 }
 
 hub_stats event_hub::stats() const noexcept

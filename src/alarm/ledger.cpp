@@ -99,6 +99,14 @@ service_record const* ledger::out_of_service(std::string_view sensor_id) const n
     return it == service_.end() ? nullptr : &it->second;
 }
 
+std::vector<std::string_view> ledger::out_of_service_sensors() const
+{
+    std::vector<std::string_view> out;
+    out.reserve(service_.size());
+    for (auto const& [sensor, record] : service_) out.push_back(sensor);
+    return out;
+}
+
 state_counts ledger::counts() const
 {
     state_counts c;

@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -92,11 +93,20 @@ public:
     std::uint64_t publish(std::string_view name, std::string_view data, std::string_view tag = {});
 
     // A new stream: after `last_event_id` when given (resuming), else from the next event.
-    // Refused (conflict, 503 for the API) when max_streams are open.
-    result<stream> open(std::optional<std::uint64_t> last_event_id, event_filter filter = {});
+    // `watch`: tags the stream asks for (sensors whose readings it wants), counted while it is
+    // open so that publishers can skip events nobody wants (watched()). Refused (busy, 503 for
+    // the API) when max_streams are open.
+    result<stream> open(std::optional<std::uint64_t> last_event_id, event_filter filter = {},
+                        std::vector<std::string> watch = {});
+    // Whether an open stream asked for `tag` when it opened. Cheap when none did.
+    bool watched(std::string_view tag) const noexcept
+    {
+        return !watched_.empty() && watched_.find(tag) != watched_.end();
+    }
 
     std::uint64_t newest_id() const noexcept { return next_id_ - 1; } // first_id - 1 when none
     hub_stats stats() const noexcept;
+    stream_settings const& settings() const noexcept { return settings_; }
 
 private:
     friend class stream;
@@ -113,6 +123,7 @@ private:
     std::size_t bytes_ = 0;
     std::uint64_t next_id_;
     std::vector<stream::state*> streams_;
+    std::map<std::string, std::size_t, std::less<>> watched_; // tag: streams asking for it
     hub_stats stats_;
 };
 

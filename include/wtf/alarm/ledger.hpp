@@ -154,6 +154,8 @@ public:
     suppression suppression_of(alarm_record const& a) const;
     shelf const* shelf_of(alarm_record const& a) const; // null unless shelved now
     service_record const* out_of_service(std::string_view sensor_id) const noexcept;
+    // The sensors out of service now, in id order (valid until the next change).
+    std::vector<std::string_view> out_of_service_sensors() const;
     state_counts counts() const;
     std::size_t size() const noexcept { return alarms_.size(); }
     std::size_t shelves() const noexcept { return shelves_.size(); }

@@ -53,6 +53,7 @@ public:
     void forget(std::string_view sensor_id);
 
     std::size_t sensors() const noexcept { return sensors_.size(); }
+    std::size_t capacity() const noexcept { return settings_.per_sensor; } // readings per sensor
     // The bytes of samples a sensor with `parameters` parameters holds.
     std::size_t sample_bytes(std::size_t parameters) const noexcept;
     std::uint64_t sensors_refused() const noexcept { return sensors_refused_; }

@@ -41,11 +41,13 @@ struct readings_settings {
     bool operator==(readings_settings const&) const = default;
 };
 
-// GET /events: the buffer every stream reads from, and how many streams may be open.
+// GET /events: the buffer every stream reads from, how many streams may be open, and how often
+// an idle stream hears a heartbeat.
 struct stream_settings {
     std::size_t buffer_events = 4096;           // events kept for streams and for resuming
     std::size_t buffer_bytes = 4 * 1024 * 1024; // their framed text, at most
     std::size_t max_streams = 100;
+    std::chrono::milliseconds heartbeat{15'000}; // a comment line after this long without events
 
     bool operator==(stream_settings const&) const = default;
 };
