@@ -52,7 +52,7 @@ struct stream_producer {
 struct fixture {
     fixture()
         : server{ioc.get_executor(), loopback(), api::services{pipeline, history, t0},
-                 {api::route{"/test/stream", api::method::get, false, [this](api::context&) {
+                 {api::route{"/test/stream", api::method::get, api::access::data, [this](api::context&) {
                                  producer.stream = std::make_shared<api::stream>(
                                      producer.max_queued);
                                  producer.stream->on_close([this] { producer.closed = true; });
