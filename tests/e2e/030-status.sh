@@ -24,8 +24,10 @@ expect_json '.alarms.active == 1 and .alarms.unacknowledged == 1'
 expect_json '.anomalies.active == 1 and .anomalies.total == 1'
 expect_json '.readings.by_source.http == 1'
 http GET /sensors
+# The dropout (dropout_gap_s = 1) may have opened as well by now on a slow machine.
 expect_json '.sensors[0].sensor_id == "wtf-pipe-1" and .sensors[0].readings == 1
-    and .sensors[0].active_anomalies == 1'
+    and .sensors[0].active_anomalies >= 1
+    and (.sensors[0].active_alarms | map(select(.type == "spike")) | length) == 1'
 pass "status after a reading: healthy, counters; the sensor's own state in GET /sensors"
 
 http GET /summary
