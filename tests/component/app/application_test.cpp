@@ -172,13 +172,13 @@ TEST_CASE("acknowledgements, shelves and sensors out of service survive a restar
         auto& ledger = daemon.alarms().services().ledger;
         auto const now = core::now();
         auto ack = ledger.acknowledge(1, {"alice", "pump 2"}, now);
-        REQUIRE(ack);
+        REQUIRE(ack.has_value());
         daemon.alarms().record(ack->change);
         auto shelf = ledger.shelve(2, std::chrono::hours{1}, {"bob", "backwash"}, now);
-        REQUIRE(shelf);
+        REQUIRE(shelf.has_value());
         daemon.alarms().record(shelf->change);
         auto oos = ledger.take_out_of_service("wtf-pipe-3", {"carol", "probe"}, now);
-        REQUIRE(oos);
+        REQUIRE(oos.has_value());
         daemon.alarms().record(*oos);
         acked = alarm_of(daemon, 1);
         shelved = alarm_of(daemon, 2);
@@ -213,7 +213,7 @@ TEST_CASE("summaries leave out shelved alarms", "[component][app][alarm]")
     feed(daemon, "wtf-pipe-1", 45.2); // 1
     auto& ledger = daemon.alarms().services().ledger;
     auto shelf = ledger.shelve(1, std::chrono::hours{1}, {"bob", ""}, core::now());
-    REQUIRE(shelf);
+    REQUIRE(shelf.has_value());
     daemon.alarms().record(shelf->change);
     REQUIRE(run_until(ioc, [&] { return daemon.history().summary_count() == 1; }));
     // Its repeat is shelved from the start: no summary describes it.

@@ -316,7 +316,7 @@ TEST_CASE("every command goes out on the event stream with the alarm's new state
 {
     fixture f;
     auto opened = f.alarms.services().events.open(std::nullopt);
-    REQUIRE(opened);
+    REQUIRE(opened.has_value());
     auto& events = *opened;
     REQUIRE(f.reading("wtf-pipe-1", 1, 45.2).status == 200);
     REQUIRE(f.command("/anomalies/1/ack", R"({"by": "alice"})").status == 200);
