@@ -23,7 +23,8 @@ constexpr std::array<double, 9> http_bounds{0.0005, 0.001, 0.0025, 0.005, 0.01,
 constexpr std::array<double, 9> llm_bounds{0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0};
 
 // Every status the router and the server send; the last slot counts any other.
-constexpr std::array<unsigned, 10> known_statuses{200, 400, 401, 404, 405, 413, 422, 431, 500, 503};
+constexpr std::array<unsigned, 11> known_statuses{200, 400, 401, 404, 405, 409,
+                                                  413, 422, 431, 500, 503};
 
 std::size_t status_slot(unsigned status) noexcept
 {
@@ -304,6 +305,17 @@ void append_metrics(std::string& out, scrape const& s)
     }
 
     for (auto const* reporter : s.health) append_health_metrics(x, reporter->health());
+
+    // Samples of one family are next to each other: its # HELP and # TYPE come once.
+    std::string_view family;
+    for (auto const& a : s.alarms) {
+        if (a.name != family) x.family(a.name, a.type, a.help);
+        family = a.name;
+        if (a.label.empty())
+            x.sample(a.name, {}, a.value);
+        else
+            x.sample(a.name, {{a.label, a.label_value}}, a.value);
+    }
 }
 
 std::optional<std::uint64_t> resident_memory_bytes() noexcept

@@ -23,17 +23,25 @@ response unauthorized()
     return r;
 }
 
-// GETs accept the read token or the ingest token; every other verb only the ingest token.
-bool authorized(settings const& s, request const& req, bool write) noexcept
+// The token a route needs (empty: none is set, anyone may) and the others it also accepts: a
+// GET of plant data takes the read token, or the ingest or operator token of a client that may
+// write anyway; everything else takes only the token it needs.
+bool authorized(settings const& s, request const& req, access needs, bool read) noexcept
 {
-    std::string_view const required = write ? s.ingest_token : s.read_token;
+    if (needs == access::open) return true;
+    std::string_view required;
+    if (needs == access::operate)
+        required = s.operator_token.empty() ? s.ingest_token : s.operator_token;
+    else
+        required = read ? s.read_token : s.ingest_token;
     if (required.empty()) return true;
     auto const token = detail::bearer_token(req.authorization);
     if (!token) return false;
-    bool const matches_required = detail::equal_constant_time(*token, required);
-    bool const matches_ingest =
-        !write && !s.ingest_token.empty() && detail::equal_constant_time(*token, s.ingest_token);
-    return matches_required || matches_ingest;
+    auto const is = [&](std::string const& t) {
+        return !t.empty() && detail::equal_constant_time(*token, t);
+    };
+    if (detail::equal_constant_time(*token, required)) return true;
+    return needs == access::data && read && (is(s.ingest_token) || is(s.operator_token));
 }
 
 // Logged targets come from the client: keep them short.
@@ -133,7 +141,7 @@ struct router::impl {
         for (auto& r : extra) routes.push_back(std::move(r));
         caches.resize(routes.size());
         for (auto const& r : routes) {
-            endpoints.push_back({r.pattern, r.verb, r.open});
+            endpoints.push_back({r.pattern, r.verb, r.access});
             // Allow: every verb served at this pattern, for a 405.
             std::string verbs;
             for (auto const& other : routes) {
@@ -179,7 +187,7 @@ response router::handle(request const& req, core::timestamp now, sources::batch&
             if (!matches(r.pattern, path, ctx.params)) continue;
             path_known = i;
             if (r.verb != verb) continue;
-            if (!r.open && !authorized(m.cfg, req, verb != method::get)) return unauthorized();
+            if (!authorized(m.cfg, req, r.access, verb == method::get)) return unauthorized();
             return r.handler(ctx);
         }
         if (path_known == m.routes.size()) return error_response(404, "Not Found");

@@ -182,6 +182,11 @@ struct stream_watch {
     bool peer_spoke = false;
 };
 
+// The kernel's send buffer of a streamed response. Left to autotuning it grows to megabytes,
+// which a client that stopped reading would hold; small, the producer sees such a client fall
+// behind and its own bound (the event hub's buffer) decides when to cut it off.
+constexpr int stream_send_buffer = 64 * 1024;
+
 // Sends a streamed response: the head, then each chunk the producer pushes, until it finishes,
 // the client goes, the client falls too far behind or the server stops. HTTP/1.0 clients get
 // the bytes as they are and the end of the connection as the end of the body.
@@ -220,9 +225,16 @@ asio::awaitable<void> write_stream(connection& c, response const& r, unsigned ve
         co_return;
     }
 
+    boost::system::error_code ignored;
+    c.stream.socket().set_option(asio::socket_base::send_buffer_size{stream_send_buffer}, ignored);
     auto const watch = std::make_shared<stream_watch>(c.stream.get_executor());
-    out.set_writer([w = std::weak_ptr{watch}] {
-        if (auto const live = w.lock()) live->doorbell.cancel();
+    // Called while this coroutine runs or waits (set_writer(nullptr) below comes first); an
+    // aborted stream also cuts a write in progress.
+    out.set_writer([w = std::weak_ptr{watch}, &out, &c] {
+        auto const live = w.lock();
+        if (!live) return;
+        live->doorbell.cancel();
+        if (out.aborted()) c.stream.cancel();
     });
     c.streaming = &out;
     c.stream.socket().async_wait(tcp::socket::wait_read, [watch](boost::system::error_code) {
@@ -251,13 +263,20 @@ asio::awaitable<void> write_stream(connection& c, response const& r, unsigned ve
             failed = static_cast<bool>(ec);
         }
         if (failed || out.ended() || watch->peer_spoke) break;
-        watch->doorbell.expires_at(asio::steady_timer::time_point::max());
-        co_await watch->doorbell.async_wait(use_tuple);
+        out.refill(); // a pulling producer pushes what it has
+        if (out.has_chunk() || out.ended()) continue;
+        auto const every = out.keep_alive_every();
+        if (every.count() > 0)
+            watch->doorbell.expires_after(every);
+        else
+            watch->doorbell.expires_at(asio::steady_timer::time_point::max());
+        auto const [ec] = co_await watch->doorbell.async_wait(use_tuple);
+        if (!ec && every.count() > 0 && !watch->peer_spoke) out.push(out.keep_alive_chunk());
     }
-    bool const finished = out.ended() && !out.overflowed() && !failed && !watch->peer_spoke;
+    bool const finished =
+        out.ended() && !out.overflowed() && !out.aborted() && !failed && !watch->peer_spoke;
     c.streaming = nullptr;
     out.set_writer(nullptr);
-    boost::system::error_code ignored;
     c.stream.socket().cancel(ignored); // the readability wait
     if (finished && chunked) {
         constexpr std::string_view last_chunk = "0\r\n\r\n";
@@ -349,6 +368,7 @@ asio::awaitable<void> session(std::unique_ptr<connection> c)
             .content_type = view(req[http::field::content_type]),
             .authorization = view(req[http::field::authorization]),
             .body = req.body(),
+            .last_event_id = view(req["Last-Event-ID"]),
         };
         auto const started = std::chrono::steady_clock::now();
         response const out = st.routes.handle(in, core::now(), c->scratch);

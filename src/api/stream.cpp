@@ -4,7 +4,7 @@
 
 namespace wtf::api {
 
-bool stream::push(std::string_view chunk)
+bool stream::push(std::string&& chunk)
 {
     if (ended()) return false;
     if (queued_bytes_ + chunk.size() > max_queued_bytes_) {
@@ -12,8 +12,8 @@ bool stream::push(std::string_view chunk)
         close();
         return false;
     }
-    queue_.emplace_back(chunk);
     queued_bytes_ += chunk.size();
+    queue_.push_back(std::move(chunk));
     wake();
     return true;
 }
@@ -22,6 +22,15 @@ void stream::finish()
 {
     if (ended()) return;
     finished_ = true;
+    wake();
+}
+
+void stream::abort()
+{
+    if (ended()) return;
+    aborted_ = true;
+    queue_.clear();
+    queued_bytes_ = 0;
     wake();
 }
 

@@ -1,5 +1,7 @@
 #include <wtf/app/application.hpp>
 
+#include "app/alarm_desk.hpp"
+
 #include <wtf/api/metrics.hpp>
 #include <wtf/api/server.hpp>
 #include <wtf/core/health.hpp>
@@ -24,6 +26,7 @@
 
 #include <boost/system/system_error.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -54,6 +57,14 @@ std::vector<summarize::parameter_info> parameters_of(detect::settings const& d)
 ingest::pipeline::limits limits_of(config::daemon_config const& c)
 {
     return {c.api.max_clock_skew, c.detect.max_sensors};
+}
+
+// Event ids start above every id an earlier run can have given: the wall clock in microseconds
+// (a million events a second would be needed to catch up with it).
+std::uint64_t first_event_id(core::timestamp now)
+{
+    auto const us = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch());
+    return static_cast<std::uint64_t>(std::max<std::int64_t>(us.count(), 1));
 }
 
 // A section whose component is switched off: turning it on (or changing it) takes a restart.
@@ -116,10 +127,13 @@ struct application::impl {
           config_name{std::move(name)},
           detector{config.detect, started},
           history{config.storage},
+          alarms{config.alarms, config.storage.anomaly_history, config.detect.max_sensors, history,
+                 started,       first_event_id(started)},
           pipeline{detector, history, limits_of(config)},
           journal{config.storage.journal ? std::make_unique<store::journal>(
                                                ioc.get_executor(), config.storage, history,
-                                               [this] { return pipeline.newest_reading(); })
+                                               [this] { return pipeline.newest_reading(); },
+                                               [this] { return alarms.ledger().snapshot(); })
                                          : nullptr},
           redis{config.redis.enabled ? build("mirror", "Redis",
                                              [this] {
@@ -166,6 +180,7 @@ struct application::impl {
 
     detect::detector detector;
     store::history history;
+    alarm_desk alarms; // annotates the history: built after it, destroyed before it
     ingest::pipeline pipeline;
     std::unique_ptr<store::journal> journal;             // null: storage.journal is off
     std::unique_ptr<mirror::redis_mirror> redis;         // null: Redis is off
@@ -240,24 +255,29 @@ api::services application::impl::services()
     api::services svc{pipeline, history, started};
     svc.metrics = &metrics;
     svc.health = health;
+    svc.alarms = &alarms.services();
     return svc;
 }
 
 // The one place the history's observers are wired, in this order: the journal first (the
-// record), then the Redis mirror, then the summarizer and the metrics. The episodes the journal
-// held open at the last stop are closed in between: the journal and the mirror record those
-// endings, while the summarizer, subscribed after, does not describe a stop as news.
+// record), then the Redis mirror, then the alarm desk (events, and the transitions a change
+// causes), then the summarizer and the metrics. The alarm state is restored before the history,
+// whose JSON shows it. The episodes the journal held open at the last stop are closed in
+// between: the journal, the mirror and the desk record those endings, while the summarizer,
+// subscribed after, does not describe a stop as news.
 void application::impl::restore_and_subscribe()
 {
     std::vector<core::anomaly> interrupted;
     if (journal) {
         auto restored = store::load_journal(config.storage);
         detector.set_next_id(restored.max_id + 1);
+        alarms.restore(restored.anomalies, restored.transitions);
         for (auto const& a : restored.anomalies)
             if (a.active())
                 interrupted.push_back(store::close_at_restart(a, restored.last_reading));
         history.restore(std::move(restored.anomalies), std::move(restored.summaries));
         journal->start();
+        alarms.journal_to(journal.get());
         subscriptions.push_back(history.subscribe(
             [j = journal.get()](core::anomaly_change change, core::anomaly const& a,
                                 std::string_view json) { j->record(change, a, json); }));
@@ -270,21 +290,29 @@ void application::impl::restore_and_subscribe()
                               std::string_view json) { m->record(change, a, json); }));
         subscriptions.push_back(history.subscribe_summaries(
             [m = redis.get()](store::summary const& s) { m->record(s); }));
+        subscriptions.push_back(history.subscribe_refreshes(
+            [m = redis.get()](core::anomaly const& a, std::string_view json) {
+                m->refresh(a, json);
+            }));
     }
+    for (auto& s : alarms.subscribe()) subscriptions.push_back(std::move(s));
     for (auto const& a : interrupted) history.record(core::anomaly_change::closed, a);
     if (!interrupted.empty())
         log::notice("journal") << "closed the episodes open at the stop count="
                                << interrupted.size();
 
-    subscriptions.push_back(
-        history.subscribe([this](core::anomaly_change change, core::anomaly const& a,
-                                 std::string_view) { summarizer.note(change, a); }));
+    // Shelved alarms and those of sensors out of service are kept out of summaries.
+    subscriptions.push_back(history.subscribe(
+        [this](core::anomaly_change change, core::anomaly const& a, std::string_view) {
+            if (!alarms.suppressed(a.id)) summarizer.note(change, a);
+        }));
     // Counted from now on: the anomalies a journal restored are not counted again.
     subscriptions.push_back(
         history.subscribe([this](core::anomaly_change change, core::anomaly const& a,
                                  std::string_view) { metrics.record(change, a); }));
     subscriptions.push_back(
         history.subscribe_summaries([this](store::summary const& s) { metrics.record(s); }));
+    pipeline.on_accepted([this](core::reading const& r) { alarms.on_reading(r); });
 }
 
 // Every section a reload offers to the components. A component that is switched off cannot be
@@ -328,6 +356,8 @@ std::vector<application::impl::reloadable> application::impl::reloadables()
              return journal ? journal->apply(next.storage)
                             : restart_only(config.storage, next.storage);
          }},
+        {"[alarms] and [events]",
+         [this](daemon_config const& next) { return restart_only(config.alarms, next.alarms); }},
     };
 }
 
@@ -395,6 +425,7 @@ void application::start()
                   daemon::run_ticker(tick_every, [&m](core::timestamp now) {
                       m.pipeline.advance(now);
                       m.save_baselines();
+                      m.alarms.advance(now);
                   }));
     m.tasks.spawn("summarizer", stage::processing, m.summarizer.run());
     if (m.journal) m.tasks.spawn("journal", stage::writers, m.journal->run());
@@ -458,6 +489,7 @@ std::uint16_t application::port() const noexcept { return impl_->server.port(); 
 int application::exit_code() const noexcept { return impl_->tasks.failed() ? 1 : 0; }
 store::history const& application::history() const noexcept { return impl_->history; }
 ingest::pipeline& application::pipeline() noexcept { return impl_->pipeline; }
+alarm_desk& application::alarms() noexcept { return impl_->alarms; }
 daemon::task_group const& application::tasks() const noexcept { return impl_->tasks; }
 
 } // namespace wtf::app

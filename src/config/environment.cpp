@@ -131,6 +131,7 @@ void apply_environment(environment const& env, daemon_config& c, std::vector<err
     vars.integer("MAX_BUFFER_SIZE", c.summary.max_buffer, max_buffer_rule);
     vars.text("WTFD_INGEST_TOKEN", c.api.ingest_token);
     vars.text("WTFD_READ_TOKEN", c.api.read_token);
+    vars.text("WTFD_OPERATOR_TOKEN", c.api.operator_token);
     vars.text("WTFD_STATE_DIR", c.storage.state_dir, non_empty);
 }
 

@@ -3,7 +3,9 @@
 #include "config/detail/readers.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <limits>
+#include <string>
 #include <utility>
 #include <variant>
 
@@ -36,6 +38,7 @@ void read_api(table_reader& t, api::settings& s)
     read_listen(t, s);
     t.text("ingest_token", s.ingest_token);
     t.text("read_token", s.read_token);
+    t.text("operator_token", s.operator_token);
     t.integer("max_body_bytes", s.max_body_bytes, {1, 64 * mib});
     t.integer("max_header_bytes", s.max_header_bytes, {1024, 65'536});
     t.integer("max_connections", s.max_connections, {1, 100'000});
@@ -285,6 +288,53 @@ void read_storage(table_reader& t, store::settings& s)
     t.seconds("fsync_interval_s", s.fsync_interval);
 }
 
+// [alarms]: the bounds of the operator's alarm state, the load figures and the readings rings.
+void read_alarms(table_reader& t, alarm::settings& s)
+{
+    auto& ledger = s.ledger;
+    auto const day = std::int64_t{24 * 3600};
+    std::chrono::seconds shelve = ledger.max_shelve;
+    if (t.whole_seconds("max_shelve_s", shelve)) {
+        if (shelve.count() < 60 || shelve.count() > 30 * day)
+            t.fail("max_shelve_s",
+                   "must be between 60 and " + std::to_string(30 * day) + " seconds (30 days)");
+        else
+            ledger.max_shelve = shelve;
+    }
+    t.integer("max_shelves", ledger.max_shelves, {1, 1'000'000});
+    t.integer("max_out_of_service", ledger.max_out_of_service, {1, 1'000'000});
+    t.integer("max_comments", ledger.max_comments, {1, 1000});
+    t.integer("max_comment_bytes", ledger.max_comment_bytes, {1, 65'536});
+
+    auto& load = s.performance;
+    std::chrono::seconds window{load.window};
+    auto const period = std::int64_t{600};
+    if (t.whole_seconds("performance_window_s", window)) {
+        if (window.count() < period || window.count() > 7 * day || window.count() % period != 0)
+            t.fail("performance_window_s",
+                   "must be a whole number of 10-minute periods (a multiple of 600) between 600 "
+                   "and " +
+                       std::to_string(7 * day) + " seconds (7 days)");
+        else
+            load.window = std::chrono::duration_cast<std::chrono::minutes>(window);
+    }
+    t.integer("points_per_period", load.points_per_period, {1, 4096});
+    t.integer("max_points", load.max_points, {1, 1'000'000});
+    t.integer("max_active", load.max_active, {1, 1'000'000});
+
+    t.integer("recent_readings", s.readings.per_sensor, {1, 100'000});
+    t.integer("recent_parameters", s.readings.parameters, {1, 64});
+}
+
+// [events]: GET /events.
+void read_events(table_reader& t, alarm::stream_settings& s)
+{
+    t.integer("max_streams", s.max_streams, {1, 10'000});
+    t.integer("buffer_events", s.buffer_events, {1, 1'000'000});
+    t.integer("buffer_bytes", s.buffer_bytes, {4096, 1024 * mib});
+    t.seconds("heartbeat_s", s.heartbeat);
+}
+
 std::optional<std::string> level_name(std::string_view text)
 {
     if (level_from(text)) return std::nullopt;
@@ -309,6 +359,8 @@ void read_document(toml::table const& document, daemon_config& c, diagnostics& d
     root.section("llm", [&](table_reader& t) { read_llm(t, c.llm); });
     root.section("redis", [&](table_reader& t) { read_redis(t, c.redis); });
     root.section("storage", [&](table_reader& t) { read_storage(t, c.storage); });
+    root.section("alarms", [&](table_reader& t) { read_alarms(t, c.alarms); });
+    root.section("events", [&](table_reader& t) { read_events(t, c.alarms.streams); });
     root.section("log", [&](table_reader& t) { read_log(t, c.log); });
     root.reject_unknown();
 }

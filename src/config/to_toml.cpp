@@ -9,6 +9,8 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
+#include <cstdio>
 #include <utility>
 
 namespace wtf::config {
@@ -114,6 +116,7 @@ void write_api(writer& w, api::settings const& s)
     w.line("listen", quote(detail::format_listen(s.listen_host, s.listen_port)));
     w.line("ingest_token", secret(s.ingest_token));
     w.line("read_token", secret(s.read_token));
+    w.line("operator_token", secret(s.operator_token));
     w.integer("max_body_bytes", s.max_body_bytes);
     w.integer("max_header_bytes", s.max_header_bytes);
     w.integer("max_connections", s.max_connections);
@@ -236,6 +239,28 @@ void write_storage(writer& w, store::settings const& s)
     w.line("fsync_interval_s", seconds(s.fsync_interval));
 }
 
+void write_alarms(writer& w, alarm::settings const& s)
+{
+    w.table("alarms");
+    w.integer("max_shelve_s", s.ledger.max_shelve.count());
+    w.integer("max_shelves", s.ledger.max_shelves);
+    w.integer("max_out_of_service", s.ledger.max_out_of_service);
+    w.integer("max_comments", s.ledger.max_comments);
+    w.integer("max_comment_bytes", s.ledger.max_comment_bytes);
+    w.integer("performance_window_s",
+              std::chrono::duration_cast<std::chrono::seconds>(s.performance.window).count());
+    w.integer("points_per_period", s.performance.points_per_period);
+    w.integer("max_points", s.performance.max_points);
+    w.integer("max_active", s.performance.max_active);
+    w.integer("recent_readings", s.readings.per_sensor);
+    w.integer("recent_parameters", s.readings.parameters);
+    w.table("events");
+    w.integer("max_streams", s.streams.max_streams);
+    w.integer("buffer_events", s.streams.buffer_events);
+    w.integer("buffer_bytes", s.streams.buffer_bytes);
+    w.line("heartbeat_s", seconds(s.streams.heartbeat));
+}
+
 void write_log(writer& w, log::settings const& s)
 {
     w.table("log");
@@ -253,6 +278,7 @@ std::string to_toml(daemon_config const& c)
     write_summarize(w, c.summary, c.llm);
     write_redis(w, c.redis);
     write_storage(w, c.storage);
+    write_alarms(w, c.alarms);
     write_log(w, c.log);
     return w.take();
 }

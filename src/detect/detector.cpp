@@ -345,4 +345,12 @@ void detector::for_each_sensor(std::function<void(sensor_info const&)> const& vi
         visit(sensor_info{s->id, s->last_time, s->readings, s->active, s->gap(impl_->config)});
 }
 
+std::optional<sensor_info> detector::sensor(std::string_view sensor_id) const
+{
+    auto const it = impl_->by_id.find(sensor_id);
+    if (it == impl_->by_id.end()) return std::nullopt;
+    auto const& s = *it->second;
+    return sensor_info{s.id, s.last_time, s.readings, s.active, s.gap(impl_->config)};
+}
+
 } // namespace wtf::detect

@@ -56,6 +56,7 @@ std::variant<ingest_result, problem> pipeline::ingest(std::span<core::reading co
         if (detector_.observe(r, *this) == detect::verdict::accepted) {
             ++result.accepted;
             if (!newest_reading_ || r.time > *newest_reading_) newest_reading_ = r.time;
+            if (accepted_) accepted_(r);
             if (log::enabled(log::level::debug))
                 log::debug("ingest")
                     << "reading sensor=" << r.sensor_id << " time=" << core::format_rfc3339(r.time)

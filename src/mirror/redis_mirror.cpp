@@ -107,8 +107,9 @@ struct redis_mirror::impl {
     std::size_t inflight = 0;
     // The JSON last queued for each open anomaly: what its entry in anomaly_history will be.
     std::unordered_map<std::uint64_t, std::string> mirrored;
-    std::string wire;    // the batch being sent
-    redis::reply answer; // reused for every reply
+    std::uint64_t newest_id = 0; // of the anomalies recorded: anomaly_history holds the newest
+    std::string wire;            // the batch being sent
+    redis::reply answer;         // reused for every reply
 
     std::optional<core::timestamp> last_set; // last_data_received Redis acknowledged
     std::optional<core::timestamp> set_due;  // a newer one, to be SET
@@ -360,6 +361,7 @@ void redis_mirror::record(core::anomaly_change change, core::anomaly const& a,
                           std::string_view json)
 {
     if (!impl_->cfg.enabled) return;
+    impl_->newest_id = std::max(impl_->newest_id, a.id);
     impl::write w;
     if (change == core::anomaly_change::opened) {
         redis::append_command(w.resp, {"LPUSH", "anomaly_history", json});
@@ -372,6 +374,16 @@ void redis_mirror::record(core::anomaly_change change, core::anomaly const& a,
     } else {
         impl_->push_update(change, a, json);
     }
+}
+
+void redis_mirror::refresh(core::anomaly const& a, std::string_view json)
+{
+    auto& m = *impl_;
+    if (!m.cfg.enabled) return;
+    m.newest_id = std::max(m.newest_id, a.id);
+    if (m.newest_id - a.id >= m.cfg.anomaly_history) return;
+    // As an update: an ended anomaly is no longer in `mirrored`, so this changes nothing there.
+    m.push_update(core::anomaly_change::updated, a, json);
 }
 
 void redis_mirror::record(store::summary const& s)

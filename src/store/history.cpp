@@ -33,22 +33,41 @@ core::anomaly const* history::find(std::uint64_t id) const noexcept
     return i ? &anomalies_[*i].anomaly : nullptr;
 }
 
+std::string_view history::json_of(std::uint64_t id) const noexcept
+{
+    auto const i = index_of(id);
+    return i ? std::string_view{anomalies_[*i].json} : std::string_view{};
+}
+
+// The anomaly's own members, then the annotation's before the closing brace.
+void history::render(entry& e)
+{
+    e.json.clear();
+    core::append_json(e.json, e.anomaly);
+    if (!annotation_.append) return;
+    e.json.pop_back();
+    e.tags = annotation_.append(e.json, e.anomaly);
+    e.json += '}';
+}
+
+void history::annotate(annotation a) { annotation_ = std::move(a); }
+
 void history::record(core::anomaly_change change, core::anomaly const& a)
 {
+    if (annotation_.observe) annotation_.observe(change, a);
     std::string const* json = nullptr;
     if (change == core::anomaly_change::opened) {
         ++total_;
         ++active_;
         auto& e = anomalies_.push_back(entry{a, {}});
-        core::append_json(e.json, e.anomaly);
+        render(e);
         json = &e.json;
     } else {
         if (change == core::anomaly_change::closed && active_ > 0) --active_;
         if (auto const i = index_of(a.id)) {
             auto& e = anomalies_[*i];
             e.anomaly = a;
-            e.json.clear();
-            core::append_json(e.json, e.anomaly);
+            render(e);
             json = &e.json;
         }
     }
@@ -56,8 +75,9 @@ void history::record(core::anomaly_change change, core::anomaly const& a)
     if (observers_.empty()) return;
     if (!json) {
         // An episode that outlived its place in the ring: observers still get its JSON.
-        scratch_json_.clear();
-        core::append_json(scratch_json_, a);
+        entry outlived{a, {}};
+        render(outlived);
+        scratch_json_ = std::move(outlived.json);
         json = &scratch_json_;
     }
     notify([&](observer_slot const& slot) {
@@ -82,11 +102,29 @@ void history::restore(std::vector<core::anomaly> anomalies, std::vector<summary>
     for (std::size_t i = skip; i < anomalies.size(); ++i) {
         auto& a = anomalies[i];
         if (a.active()) ++active_;
-        auto& e = anomalies_.push_back(entry{std::move(a), {}});
-        core::append_json(e.json, e.anomaly);
+        render(anomalies_.push_back(entry{std::move(a), {}}));
     }
     for (auto& s : summaries) summaries_.push_back(std::move(s));
     ++version_;
+}
+
+void history::refresh(std::function<bool(core::anomaly const&)> const& which)
+{
+    bool changed = false;
+    for (std::size_t i = 0; i < anomalies_.size(); ++i) {
+        auto& e = anomalies_[i];
+        if (!which(e.anomaly)) continue;
+        render(e);
+        if (!changed) {
+            changed = true;
+            ++version_;
+        }
+        // The entry stays put: observers cannot record() (the detector is not reentrant) and
+        // the ring only moves on record().
+        notify([&](observer_slot const& slot) {
+            if (slot.on_refresh) slot.on_refresh(e.anomaly, e.json);
+        });
+    }
 }
 
 // Slots added during the calls are not called this time; removed ones are skipped and erased
@@ -103,18 +141,24 @@ void history::notify(Call const& call)
     }
 }
 
-subscription history::subscribe(observer o)
+subscription history::add(observer_slot slot)
 {
-    auto const id = next_subscription_++;
-    observers_.push_back(std::make_unique<observer_slot>(observer_slot{id, std::move(o), {}}));
+    slot.id = next_subscription_++;
+    auto const id = slot.id;
+    observers_.push_back(std::make_unique<observer_slot>(std::move(slot)));
     return {this, id};
 }
 
+subscription history::subscribe(observer o) { return add({.on_anomaly = std::move(o)}); }
+
 subscription history::subscribe_summaries(summary_observer o)
 {
-    auto const id = next_subscription_++;
-    observers_.push_back(std::make_unique<observer_slot>(observer_slot{id, {}, std::move(o)}));
-    return {this, id};
+    return add({.on_summary = std::move(o)});
+}
+
+subscription history::subscribe_refreshes(refresh_observer o)
+{
+    return add({.on_refresh = std::move(o)});
 }
 
 void history::unsubscribe(std::uint64_t id) noexcept
@@ -163,10 +207,10 @@ void history::for_each_summary(std::function<void(summary const&)> const& visit)
 
 namespace {
 
-bool matches(core::anomaly const& a, anomaly_query const& q) noexcept
+bool matches(core::anomaly const& a, tags t, anomaly_query const& q) noexcept
 {
     return (!q.sensor_id || a.sensor_id == *q.sensor_id) && (!q.type || a.type == *q.type) &&
-           (!q.active || a.active() == *q.active);
+           (!q.active || a.active() == *q.active) && (t & q.with) == q.with && (t & q.without) == 0;
 }
 
 } // namespace
@@ -178,14 +222,15 @@ void history::append_anomalies_json(std::string& out, anomaly_query const& q) co
     std::size_t first = anomalies_.size();
     std::size_t taken = 0;
     while (first > 0 && taken < q.limit) {
-        if (matches(anomalies_[first - 1].anomaly, q)) ++taken;
+        auto const& e = anomalies_[first - 1];
+        if (matches(e.anomaly, e.tags, q)) ++taken;
         --first;
     }
     out += '[';
     bool comma = false;
     for (std::size_t i = first; i < anomalies_.size(); ++i) {
         auto const& e = anomalies_[i];
-        if (!matches(e.anomaly, q)) continue;
+        if (!matches(e.anomaly, e.tags, q)) continue;
         if (comma) out += ',';
         out += e.json;
         comma = true;

@@ -157,7 +157,7 @@ void run_compaction(detail::compaction_job& job) noexcept
 // All of it lives on the loop thread; the helper thread only sees the jobs it is given.
 struct journal::impl {
     impl(asio::any_io_executor ex, settings const& s, history const& h,
-         std::function<std::optional<core::timestamp>()> newest_reading);
+         std::function<std::optional<core::timestamp>()> newest_reading, alarm_snapshot alarms);
     impl(impl const&) = delete;
     impl& operator=(impl const&) = delete;
     ~impl();
@@ -165,6 +165,7 @@ struct journal::impl {
     void start();
     void record(core::anomaly_change change, std::string_view json);
     void record(summary const& s);
+    void record(alarm::transition const& t);
     asio::awaitable<void> run();
 
     void tick();
@@ -190,6 +191,7 @@ struct journal::impl {
     settings settings_;
     history const& history_;
     std::function<std::optional<core::timestamp>()> newest_reading_;
+    alarm_snapshot alarms_;
     std::string dir_, file_, tmp_; // where the file really is (a symlink followed)
     boost::asio::thread_pool helper_{1};
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true); // false once destroyed
@@ -310,6 +312,9 @@ restored_state load_journal(settings const& s)
             out.last_reading =
                 std::max(out.last_reading.value_or(decoded->last_reading), decoded->last_reading);
             break;
+        case detail::line_kind::alarm:
+            out.transitions.push_back(std::move(decoded->transition));
+            break;
         }
     }
     if (in.bad()) {
@@ -331,14 +336,20 @@ restored_state load_journal(settings const& s)
     out.summaries.assign(std::make_move_iterator(summaries.begin()),
                          std::make_move_iterator(summaries.end()));
     log::notice("journal") << "restored history anomalies=" << out.anomalies.size()
-                           << " summaries=" << out.summaries.size() << " skipped=" << out.skipped
-                           << " path=" << path;
+                           << " summaries=" << out.summaries.size()
+                           << " alarm_transitions=" << out.transitions.size()
+                           << " skipped=" << out.skipped << " path=" << path;
     return out;
 }
 
 journal::impl::impl(asio::any_io_executor ex, settings const& s, history const& h,
-                    std::function<std::optional<core::timestamp>()> newest_reading)
-    : ex_{std::move(ex)}, settings_{s}, history_{h}, newest_reading_{std::move(newest_reading)}
+                    std::function<std::optional<core::timestamp>()> newest_reading,
+                    alarm_snapshot alarms)
+    : ex_{std::move(ex)},
+      settings_{s},
+      history_{h},
+      newest_reading_{std::move(newest_reading)},
+      alarms_{std::move(alarms)}
 {
     auto const file = fs::path{s.state_dir} / "journal.jsonl";
     dir_ = s.state_dir;
@@ -411,6 +422,14 @@ void journal::impl::record(summary const& s)
     if (!settings_.journal) return;
     line_.clear();
     detail::append_summary_line(line_, s);
+    append_line(line_);
+}
+
+void journal::impl::record(alarm::transition const& t)
+{
+    if (!settings_.journal) return;
+    line_.clear();
+    detail::append_alarm_line(line_, t);
     append_line(line_);
 }
 
@@ -621,6 +640,12 @@ std::shared_ptr<detail::compaction_job> journal::impl::make_compaction_job()
         detail::append_summary_line(text, s);
         ++lines;
     });
+    if (alarms_) {
+        for (auto const& t : alarms_()) {
+            detail::append_alarm_line(text, t);
+            ++lines;
+        }
+    }
     job->mark = newest_reading_ ? newest_reading_() : std::nullopt;
     if (!job->mark) job->mark = last_mark_;
     if (job->mark) {
@@ -710,8 +735,10 @@ void journal::impl::fail(std::string_view what, int error)
 }
 
 journal::journal(asio::any_io_executor ex, settings const& s, history const& h,
-                 std::function<std::optional<core::timestamp>()> newest_reading)
-    : impl_{std::make_unique<impl>(std::move(ex), s, h, std::move(newest_reading))}
+                 std::function<std::optional<core::timestamp>()> newest_reading,
+                 alarm_snapshot alarms)
+    : impl_{
+          std::make_unique<impl>(std::move(ex), s, h, std::move(newest_reading), std::move(alarms))}
 {}
 
 journal::~journal() = default;
@@ -724,6 +751,8 @@ void journal::record(core::anomaly_change change, core::anomaly const&, std::str
 }
 
 void journal::record(summary const& s) { impl_->record(s); }
+
+void journal::record(alarm::transition const& t) { impl_->record(t); }
 
 asio::awaitable<void> journal::run() { return impl_->run(); }
 

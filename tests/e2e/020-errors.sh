@@ -74,8 +74,10 @@ expect_json '.accepted == 2'
 post_json /readings '[{"sensor_id": "n1", "temperature": 20.5}]' "${auth[@]}"
 expect_json '.accepted == 1'
 http GET /status
-expect_json '.readings.accepted == 3 and (.sensors | has("n1") and has("n2"))'
-expect_json '.sensors.n1.last_seen != null' "a missing timestamp means now"
+expect_json '.readings.accepted == 3 and .sensors.count == 2'
+http GET /sensors
+expect_json '[.sensors[].sensor_id] == ["n1", "n2"]'
+expect_json '.sensors[0].last_seen != null' "a missing timestamp means now"
 pass "NDJSON and arrays are accepted; a missing timestamp means now"
 
 stop_wtfd

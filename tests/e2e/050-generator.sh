@@ -18,7 +18,9 @@ dropout_gap_s = 1.0
 TOML
 start_wtfd
 
-wait_for 10 /status '.data_stream.healthy and (.sensors | has("sim-1") and has("sim-2"))'
+wait_for 10 /status '.data_stream.healthy and .sensors.count == 2'
+http GET /sensors
+expect_json '[.sensors[].sensor_id] == ["sim-1", "sim-2"]'
 wait_for 10 /anomalies '[.[] | select(.type == "spike")] | length >= 1'
 expect_json 'all(.[]; .sensor_id == "sim-1" or .sensor_id == "sim-2")'
 http GET /status

@@ -62,8 +62,9 @@ http GET /anomalies
 after_anomalies=$BODY
 jq -e --argjson before "$before_anomalies" '
     (.[0:2] == $before[0:2])
-    and (.[2] | del(.active, .ended_at, .duration_seconds, .message, .closed_at_restart))
-        == ($before[2] | del(.active, .ended_at, .duration_seconds, .message))
+    and (.[2] | del(.active, .ended_at, .duration_seconds, .message, .closed_at_restart, .alarm))
+        == ($before[2] | del(.active, .ended_at, .duration_seconds, .message, .alarm))
+    and .[2].alarm.state == "returned_unacknowledged" and $before[2].alarm.state == "unacknowledged"
     and .[2].active == false and .[2].closed_at_restart == true' <<<"$after_anomalies" >/dev/null \
     || fail "anomalies differ after the restart: before $before_anomalies after $after_anomalies"
 # The drift started with the reading at -6 s; the newest reading wtfd saw was at -4 s.

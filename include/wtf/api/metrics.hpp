@@ -3,6 +3,7 @@
 // observers can keep (requests, anomalies opened, LLM latency), and the writer that prints them
 // with what a scrape reads from the other modules' status. Recording never allocates.
 
+#include <wtf/alarm/samples.hpp>
 #include <wtf/core/anomaly.hpp>
 #include <wtf/core/health.hpp>
 #include <wtf/ingest/pipeline.hpp>
@@ -57,7 +58,7 @@ public:
 
 private:
     friend void append_metrics(std::string& out, scrape const& s);
-    static constexpr std::size_t status_slots = 11; // the statuses wtfd sends, then "other"
+    static constexpr std::size_t status_slots = 12; // the statuses wtfd sends, then "other"
 
     // By route label, sized once: recording never allocates.
     std::vector<std::array<std::uint64_t, status_slots>> requests_;
@@ -97,6 +98,8 @@ struct scrape {
     // Each component's health fields that name a metric become samples.
     std::span<core::health_reporter const* const> health = {};
     std::optional<std::uint64_t> resident_bytes; // absent: not measured
+    // The alarm module's samples (alarm/samples.hpp), written after everything else.
+    std::span<alarm::sample const> alarms = {};
 };
 void append_metrics(std::string& out, scrape const& s);
 

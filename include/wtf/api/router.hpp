@@ -5,6 +5,10 @@
 // of the data they show and shared, and a response may instead be a stream the handler keeps
 // writing to (Server-Sent Events).
 
+#include <wtf/alarm/events.hpp>
+#include <wtf/alarm/ledger.hpp>
+#include <wtf/alarm/performance.hpp>
+#include <wtf/alarm/readings.hpp>
 #include <wtf/api/metrics.hpp>
 #include <wtf/api/settings.hpp>
 #include <wtf/api/stream.hpp>
@@ -16,6 +20,7 @@
 #include <boost/url/url_view.hpp>
 
 #include <array>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <span>
@@ -33,6 +38,7 @@ struct request {
     std::string_view content_type;  // header value, may be empty
     std::string_view authorization; // header value, may be empty
     std::string_view body;
+    std::string_view last_event_id; // header value, may be empty (GET /events)
 };
 
 struct response {
@@ -47,6 +53,18 @@ struct response {
     std::shared_ptr<api::stream> stream = {};
 };
 
+// The operator's side of the alarms: what the alarm, sensor and event routes read and command.
+struct alarm_services {
+    alarm::ledger& ledger;
+    alarm::performance const& performance;
+    alarm::recent_readings const& readings;
+    alarm::event_hub& events;
+    // Takes each transition a command made: it goes to the journal, into the history's JSON
+    // (GET /anomalies, Redis) and out as an event.
+    std::function<void(alarm::transition const&)> record;
+    std::chrono::milliseconds heartbeat{15'000}; // an idle event stream's comment line
+};
+
 // What the handlers read and write. Lives as long as the server.
 struct services {
     ingest::pipeline& pipeline;
@@ -58,6 +76,8 @@ struct services {
     // The components that depend on something outside (journal, Redis, LLM, sources), in the
     // order /status shows them; /status is rebuilt when one's health_version() moves.
     std::vector<core::health_reporter const*> health{};
+    // Null: the alarm, sensor and event routes answer 503.
+    alarm_services* alarms = nullptr;
 };
 
 // A response some handlers build once per change of what they show and then share.
@@ -83,13 +103,19 @@ struct context {
     sources::batch& scratch; // the connection's, reused between its requests
 };
 
+// Which token a route needs, when that token is set:
+//   data     GET: the read token (the ingest and operator tokens do too); other verbs: the
+//            ingest token
+//   open     none: the route holds no plant data
+//   operate  the operator token, or the ingest token when no operator token is set
+enum class access { data, open, operate };
+
 // A row of the route table. `pattern` is a path whose segments are literal or {name}
-// ("/anomalies/{id}/ack"); GET implies HEAD. `open` routes need no read token (they hold no
-// plant data). /metrics counts requests by pattern.
+// ("/anomalies/{id}/ack"); GET implies HEAD. /metrics counts requests by pattern.
 struct route {
     std::string_view pattern;
     api::method verb = method::get;
-    bool open = false;
+    api::access access = access::data;
     std::function<response(context&)> handler;
 };
 
@@ -111,7 +137,7 @@ public:
     struct endpoint {
         std::string_view path;
         api::method verb;
-        bool open;
+        api::access access;
     };
     std::span<endpoint const> endpoints() const noexcept;
 

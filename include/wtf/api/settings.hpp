@@ -13,6 +13,7 @@ struct settings {
     std::uint16_t listen_port = 8000;
     std::string ingest_token;               // POST needs "Authorization: Bearer <token>" when set
     std::string read_token;                 // GET needs it too when set
+    std::string operator_token;             // ack, shelve...; empty: ingest_token instead
     std::size_t max_body_bytes = 1'048'576; // larger bodies get 413
     std::size_t max_header_bytes = 8'192;   // larger request heads get 431
     std::size_t max_connections = 256;      // further connections are closed at once

@@ -27,6 +27,8 @@ class task_group;
 
 namespace wtf::app {
 
+class alarm_desk;
+
 // A component could not be built from its settings (an unreadable key file, an address that
 // cannot be bound). Already logged, naming the component and the reason.
 class startup_error : public std::runtime_error {
@@ -71,6 +73,7 @@ public:
     // What component tests look at.
     store::history const& history() const noexcept;
     ingest::pipeline& pipeline() noexcept;
+    alarm_desk& alarms() noexcept; // src/app/alarm_desk.hpp
     daemon::task_group const& tasks() const noexcept;
 
 private:

@@ -1,6 +1,7 @@
 #pragma once
 // The operator's interface: one TOML file plus the seed system's environment variables.
 
+#include <wtf/alarm/settings.hpp>
 #include <wtf/api/settings.hpp>
 #include <wtf/detect/settings.hpp>
 #include <wtf/sources/settings.hpp>
@@ -27,6 +28,9 @@ struct daemon_config {
     summarize::llm_settings llm;
     ::wtf::redis::settings redis;
     store::settings storage;
+    // [alarms] and [events]. alarms.ledger.alarms follows storage.anomaly_history and
+    // alarms.readings.max_sensors follows detect.max_sensors: the daemon sets both.
+    alarm::settings alarms;
     log::settings log;
 };
 

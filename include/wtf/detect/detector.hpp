@@ -121,6 +121,8 @@ public:
     std::size_t sensor_count() const noexcept;
     std::size_t active_count() const noexcept;
     void for_each_sensor(std::function<void(sensor_info const&)> const& visit) const;
+    // One sensor's; nothing for a sensor the detector does not know.
+    std::optional<sensor_info> sensor(std::string_view sensor_id) const;
 
 private:
     struct impl;

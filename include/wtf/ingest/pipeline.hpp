@@ -13,6 +13,7 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string_view>
@@ -72,6 +73,10 @@ public:
     // A clock tick: lets the detector open dropouts.
     void advance(core::timestamp now);
 
+    // Called with each reading the detector accepted, after it (the recent readings each sensor
+    // keeps, the live event stream). One at most; it must not ingest.
+    void on_accepted(std::function<void(core::reading const&)> f) { accepted_ = std::move(f); }
+
     // New limits (SIGHUP), from the next batch on.
     core::reload_effect apply(limits l) noexcept
     {
@@ -115,6 +120,7 @@ private:
     std::optional<core::timestamp> last_received_;
     std::optional<core::timestamp> newest_reading_;
     std::uint64_t version_ = 0;
+    std::function<void(core::reading const&)> accepted_;
     std::unordered_set<std::string_view> new_sensors_; // scratch for ingest(), keeps its buckets
 };
 

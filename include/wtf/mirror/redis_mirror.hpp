@@ -38,6 +38,11 @@ public:
     // queue: the oldest waiting write is dropped and counted. Nothing happens when disabled.
     void record(core::anomaly_change change, core::anomaly const& a, std::string_view json);
     void record(store::summary const& s);
+    // A refresh observer: what the history shows beside the anomaly changed (its alarm state),
+    // so its entry in anomaly_history is replaced in place, as for an update. Anomalies whose id
+    // lies anomaly_history or more below the newest id recorded are skipped: ids are given in
+    // order and each is pushed once, so Redis no longer holds them.
+    void refresh(core::anomaly const& a, std::string_view json);
 
     // Until terminal cancellation, after which it returns normally: connects, sends the queue
     // pipelined, PINGs after 1 s without traffic (a closed connection shows within about 1 s,

@@ -31,12 +31,28 @@ struct summary {
     std::chrono::milliseconds latency{0}; // of the LLM request, when one was made
 };
 
+// Tags an annotation gives each anomaly (below), for queries: the alarm's operator state.
+using tags = std::uint8_t;
+inline constexpr tags tag_acknowledged = 1; // an operator acknowledged it
+inline constexpr tags tag_shelved = 2;      // it is shelved now
+
 // Which anomalies GET /anomalies wants; unset fields match everything.
 struct anomaly_query {
     std::size_t limit = 100;
     std::optional<std::string> sensor_id;
     std::optional<core::anomaly_type> type;
     std::optional<bool> active;
+    tags with = 0;    // tags an anomaly must have
+    tags without = 0; // ... and must not have
+};
+
+// What the history shows beside each anomaly, kept by another component (the alarm ledger).
+struct annotation {
+    // Told of every record() first, before the anomaly's JSON is built.
+    std::function<void(core::anomaly_change, core::anomaly const&)> observe = {};
+    // Appends members to the anomaly's JSON object (`,"alarm":{...}`, after the anomaly's own
+    // members) and returns the anomaly's tags.
+    std::function<tags(std::string& out, core::anomaly const&)> append = {};
 };
 
 // One summary record as JSON: text, window, counts, source, model, reason and latency.
@@ -75,6 +91,13 @@ public:
     // history, keeping the newest that fit. Observers are not called: nothing new happened.
     void restore(std::vector<core::anomaly> anomalies, std::vector<summary> summaries);
 
+    // Shows what `a` keeps beside every anomaly from now on; set once, before restore().
+    void annotate(annotation a);
+    // What the annotation shows of the stored anomalies `which` selects has changed: their
+    // JSON is built again (a change for version()) and the refresh observers get each, oldest
+    // first. Observers of record() are not called: the episodes did not change.
+    void refresh(std::function<bool(core::anomaly const&)> const& which);
+
     // Called after every record(), in subscription order (journal, mirror, summarizer), with
     // the anomaly's JSON as GET /anomalies serves it, until the subscription is dropped.
     using observer =
@@ -83,6 +106,9 @@ public:
     // Called after every add_summary().
     using summary_observer = std::function<void(summary const&)>;
     [[nodiscard]] subscription subscribe_summaries(summary_observer o);
+    // Called by refresh() for each anomaly whose JSON was built again.
+    using refresh_observer = std::function<void(core::anomaly const&, std::string_view json)>;
+    [[nodiscard]] subscription subscribe_refreshes(refresh_observer o);
 
     // Every stored anomaly (oldest first) with its JSON, and every stored summary.
     void for_each_anomaly(
@@ -108,20 +134,26 @@ public:
 
     // The stored anomaly with this id, if still in the ring.
     core::anomaly const* find(std::uint64_t id) const noexcept;
+    // Its JSON as GET /anomalies serves it; empty when it is not stored.
+    std::string_view json_of(std::uint64_t id) const noexcept;
 
 private:
     struct entry {
         core::anomaly anomaly;
-        std::string json; // append_json(anomaly), rebuilt on every change
+        std::string json; // append_json(anomaly) and the annotation, rebuilt on every change
+        store::tags tags = 0;
     };
     // One per subscription, at a stable address: an observer may subscribe or unsubscribe
-    // while the history is calling observers.
+    // while the history is calling observers. Exactly one of the three callbacks is set.
     struct observer_slot {
-        std::uint64_t id;
-        observer on_anomaly;         // empty for a summary observer
-        summary_observer on_summary; // empty for an anomaly observer
+        std::uint64_t id = 0;
+        observer on_anomaly = {};
+        summary_observer on_summary = {};
+        refresh_observer on_refresh = {};
         bool removed = false; // unsubscribed during a call: kept (it may be running) until after
     };
+    void render(entry& e);
+    [[nodiscard]] subscription add(observer_slot slot);
     friend class subscription;
     std::optional<std::size_t> index_of(std::uint64_t id) const noexcept;
     void unsubscribe(std::uint64_t id) noexcept;
@@ -134,6 +166,7 @@ private:
     std::uint64_t next_subscription_ = 1;
     unsigned notifying_ = 0;    // depth of observer calls under way
     bool unsubscribed_ = false; // slots were removed during a call; erase them after
+    annotation annotation_;
     std::string scratch_json_;
     std::uint64_t version_ = 0;
     std::uint64_t total_ = 0;

@@ -3,6 +3,7 @@
 // line. Each event is written to the kernel when it happens (a killed wtfd loses nothing it
 // reported); fdatasync and compaction run on a helper thread, so the loop never waits on the disk.
 
+#include <wtf/alarm/transition.hpp>
 #include <wtf/core/anomaly.hpp>
 #include <wtf/core/reload.hpp>
 #include <wtf/store/history.hpp>
@@ -23,11 +24,13 @@
 namespace wtf::store {
 
 // What a journal held: the newest state of each anomaly (id order, at most anomaly_history, the
-// newest ones), the summaries (oldest first, at most summary_history), and the newest reading
-// time the marks recorded (for closing the episodes open at the stop).
+// newest ones), the summaries (oldest first, at most summary_history), the alarm transitions
+// (in file order, for alarm::ledger::apply() after track() of the anomalies), and the newest
+// reading time the marks recorded (for closing the episodes open at the stop).
 struct restored_state {
     std::vector<core::anomaly> anomalies;
     std::vector<summary> summaries;
+    std::vector<alarm::transition> transitions;
     std::optional<core::timestamp> last_reading;
     std::uint64_t max_id = 0; // highest anomaly id in the file, trimmed ones included
     std::size_t lines = 0;    // lines read
@@ -49,12 +52,18 @@ core::anomaly close_at_restart(core::anomaly a, std::optional<core::timestamp> l
 std::optional<core::anomaly> anomaly_from_json(std::string_view json, std::string& why);
 std::optional<summary> summary_from_json(std::string_view json, std::string& why);
 
+// The transitions that rebuild today's alarm state (alarm::ledger::snapshot()), written by each
+// rewrite beside the history's anomalies.
+using alarm_snapshot = std::function<std::vector<alarm::transition>()>;
+
 class journal final : public core::health_reporter {
 public:
     // newest_reading: asked at each sync tick for the time of the newest reading accepted.
+    // alarms: asked at each rewrite; may be empty (no alarm state to keep).
     // The io_context behind `ex` must outlive the journal. `h` must outlive it too.
     journal(boost::asio::any_io_executor ex, settings const& s, history const& h,
-            std::function<std::optional<core::timestamp>()> newest_reading);
+            std::function<std::optional<core::timestamp>()> newest_reading,
+            alarm_snapshot alarms = {});
     journal(journal const&) = delete;
     journal& operator=(journal const&) = delete;
     // Writes what is pending, fdatasyncs (blocking), joins the helper thread.
@@ -70,6 +79,8 @@ public:
     // being compacted). No-ops when storage.journal is off.
     void record(core::anomaly_change change, core::anomaly const& a, std::string_view json);
     void record(summary const& s);
+    // A change of an alarm's operator state (one line, `{"alarm":"acknowledged",...}`).
+    void record(alarm::transition const& t);
 
     // Every fsync_interval: mark line, fdatasync, retries after errors, compaction when due.
     // Ends on terminal cancellation after a last write and a (blocking) fdatasync. Returns at

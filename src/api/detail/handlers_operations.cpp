@@ -28,6 +28,7 @@ response get_status(context& ctx)
     // Every counter only grows, so their sum changes whenever one does.
     auto version = ctx.svc.pipeline.version() + ctx.svc.history.version();
     for (auto const* h : ctx.svc.health) version += h->health_version();
+    if (ctx.svc.alarms) version += ctx.svc.alarms->ledger.version();
     bool const fresh = cache.body && cache.version == version && now >= cache.built_at &&
                        now - cache.built_at < status_max_age;
     if (fresh) return json_response(cache.body);
@@ -94,22 +95,39 @@ response get_status(context& ctx)
     w.member("stored", static_cast<std::uint64_t>(history.anomaly_count()));
     w.end_object();
 
+    // Counts only: the list, which grew with the plant, is GET /sensors.
+    std::uint64_t sensors = 0;
+    std::uint64_t never_reported = 0;
+    std::uint64_t with_active = 0;
+    ctx.svc.pipeline.detector().for_each_sensor([&](detect::sensor_info const& info) {
+        ++sensors;
+        if (!info.last_seen) ++never_reported;
+        if (info.active_anomalies > 0) ++with_active;
+    });
     w.key("sensors");
     w.begin_object();
-    ctx.svc.pipeline.detector().for_each_sensor([&w](detect::sensor_info const& info) {
-        w.key(info.sensor_id);
-        w.begin_object();
-        w.key("last_seen");
-        if (info.last_seen) {
-            w.value(*info.last_seen);
-        } else {
-            w.null();
-        }
-        w.member("readings", info.readings);
-        w.member("active_anomalies", static_cast<std::uint64_t>(info.active_anomalies));
-        w.end_object();
-    });
+    w.member("count", sensors);
+    w.member("never_reported", never_reported);
+    w.member("with_active_anomalies", with_active);
+    if (auto const* alarms = ctx.svc.alarms) {
+        w.member("out_of_service",
+                 static_cast<std::uint64_t>(alarms->ledger.sensors_out_of_service()));
+    }
     w.end_object();
+
+    if (auto const* alarms = ctx.svc.alarms) {
+        auto const c = alarms->ledger.counts();
+        w.key("alarms");
+        w.begin_object();
+        w.member("active", static_cast<std::uint64_t>(c.active_annunciated()));
+        w.member("unacknowledged", static_cast<std::uint64_t>(c.unacknowledged));
+        w.member("acknowledged", static_cast<std::uint64_t>(c.acknowledged));
+        w.member("returned_unacknowledged", static_cast<std::uint64_t>(c.returned_unacknowledged));
+        w.member("shelved", static_cast<std::uint64_t>(c.shelved));
+        w.member("out_of_service", static_cast<std::uint64_t>(c.out_of_service));
+        w.member("shelved_points", static_cast<std::uint64_t>(alarms->ledger.shelves()));
+        w.end_object();
+    }
 
     w.end_object();
 
@@ -125,6 +143,15 @@ response get_metrics(context& ctx)
     std::string out;
     auto& cache = ctx.cache; // keeps the last page, to reserve as much for the next
     out.reserve((cache.body ? cache.body->size() : 0) + 512);
+    std::vector<alarm::sample> alarm_samples;
+    if (auto const* alarms = ctx.svc.alarms) {
+        alarm::append_samples(alarm_samples, alarms->ledger);
+        auto const report =
+            alarms->performance.report(now, alarms->performance.window(), alarms->ledger);
+        alarm::append_samples(alarm_samples, report);
+        alarm::append_samples(alarm_samples, alarms->events.stats());
+        alarm::append_samples(alarm_samples, alarms->readings);
+    }
     append_metrics(out, {
                             .pipeline = ctx.svc.pipeline,
                             .history = ctx.svc.history,
@@ -133,6 +160,7 @@ response get_metrics(context& ctx)
                             .counters = ctx.svc.metrics,
                             .health = ctx.svc.health,
                             .resident_bytes = resident_memory_bytes(),
+                            .alarms = alarm_samples,
                         });
     cache.body = share(std::move(out));
     response r = json_response(cache.body);

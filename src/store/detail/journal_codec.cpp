@@ -45,6 +45,12 @@ void append_mark_line(std::string& out, core::timestamp last_reading)
     out += "\"}}\n";
 }
 
+void append_alarm_line(std::string& out, alarm::transition const& t)
+{
+    alarm::append_json(out, t);
+    out += '\n';
+}
+
 namespace {
 
 constexpr double max_duration_seconds =
@@ -371,6 +377,14 @@ std::optional<journal_line> decode_line(std::string_view text, std::string& why)
         }
         line.kind = line_kind::mark;
         line.last_reading = *t;
+    } else if (o.contains("alarm")) {
+        auto t = alarm::decode_transition(text, why);
+        if (!t) {
+            why.insert(0, "bad alarm transition: ");
+            return std::nullopt;
+        }
+        line.kind = line_kind::alarm;
+        line.transition = std::move(*t);
     } else if (auto const* h = o.if_contains("journal")) {
         auto const* version = o.if_contains("version");
         if (!h->is_string() || h->get_string() != "wtfd" || !version || !version->is_number() ||
@@ -380,7 +394,7 @@ std::optional<journal_line> decode_line(std::string_view text, std::string& why)
         }
         line.kind = line_kind::header;
     } else {
-        why = "no known key (change, summary, mark or journal)";
+        why = "no known key (change, summary, alarm, mark or journal)";
         return std::nullopt;
     }
     return line;

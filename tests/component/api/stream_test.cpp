@@ -54,15 +54,15 @@ struct fixture {
         : server{ioc.get_executor(),
                  loopback(),
                  api::services{pipeline, history, t0},
-                 {api::route{"/test/stream", api::method::get, false, [this](api::context&) {
-                                 producer.stream =
-                                     std::make_shared<api::stream>(producer.max_queued);
-                                 producer.stream->on_close([this] { producer.closed = true; });
-                                 api::response r;
-                                 r.content_type = "text/event-stream";
-                                 r.stream = producer.stream;
-                                 return r;
-                             }}}}
+                 {api::route{
+                     "/test/stream", api::method::get, api::access::data, [this](api::context&) {
+                         producer.stream = std::make_shared<api::stream>(producer.max_queued);
+                         producer.stream->on_close([this] { producer.closed = true; });
+                         api::response r;
+                         r.content_type = "text/event-stream";
+                         r.stream = producer.stream;
+                         return r;
+                     }}}}
     {
         server.listen();
         asio::co_spawn(ioc, server.run(), [this](std::exception_ptr e) {
@@ -132,11 +132,11 @@ asio::awaitable<void> chunks_client(fixture& f)
     CHECK(parser.get()[http::field::content_type] == "text/event-stream");
     REQUIRE(f.producer.stream);
     // Pushed after the head went out, one at a time, as events happen.
-    CHECK(f.producer.stream->push("data: one\n\n"));
+    CHECK(f.producer.stream->push(std::string{"data: one\n\n"}));
     co_await pause(20ms);
-    CHECK(f.producer.stream->push("data: two\n\n"));
+    CHECK(f.producer.stream->push(std::string{"data: two\n\n"}));
     f.producer.stream->finish();
-    CHECK_FALSE(f.producer.stream->push("data: late\n\n"));
+    CHECK_FALSE(f.producer.stream->push(std::string{"data: late\n\n"}));
     co_await http::async_read(stream, buffer, parser, asio::use_awaitable);
     CHECK(parser.get().body() == "data: one\n\ndata: two\n\n");
     for (int i = 0; i < 100 && !f.producer.closed; ++i) co_await pause(10ms);
@@ -150,7 +150,7 @@ asio::awaitable<void> endless_client(fixture& f)
     http::response_parser<http::string_body> parser;
     co_await http::async_read_header(stream, buffer, parser, asio::use_awaitable);
     REQUIRE(f.producer.stream);
-    f.producer.stream->push("data: one\n\n");
+    f.producer.stream->push(std::string{"data: one\n\n"});
     f.server.stop(); // the stream never finishes on its own
     auto [ec, n] = co_await http::async_read(stream, buffer, parser, use_tuple);
     CHECK_FALSE(ec); // a whole chunked body: the stop ended it properly

@@ -1,5 +1,6 @@
 // The journal on a real io_context, writing real files in a temporary directory.
 
+#include <wtf/alarm/transition.hpp>
 #include <wtf/core/anomaly.hpp>
 #include <wtf/store/history.hpp>
 #include <wtf/store/journal.hpp>
@@ -649,4 +650,95 @@ TEST_CASE("a disabled journal writes nothing and run() returns at once", "[compo
     r.run();
     REQUIRE(run_until(r.ioc, [&r] { return !r.running; }));
     CHECK_FALSE(fs::exists(r.settings.state_dir));
+}
+
+namespace {
+
+alarm::transition ack_of(std::uint64_t id, std::string by)
+{
+    alarm::transition t;
+    t.action = alarm::action::acknowledged;
+    t.id = id;
+    t.sensor_id = "wtf-pipe-" + std::to_string(id % 4);
+    t.parameter = "temperature";
+    t.at = t0 + std::chrono::seconds{100 + id};
+    t.by = std::move(by);
+    t.comment = "seen";
+    return t;
+}
+
+} // namespace
+
+TEST_CASE("alarm transitions are journaled as they happen and restored in order",
+          "[component][journal]")
+{
+    rig r;
+    auto& j = r.open();
+    r.run();
+    r.history->record(core::anomaly_change::opened, spike(1));
+    j.record(ack_of(1, "alice"));
+    alarm::transition oos;
+    oos.action = alarm::action::out_of_service;
+    oos.sensor_id = "wtf-pipe-2";
+    oos.at = t0 + 200s;
+    oos.by = "bob";
+    j.record(oos);
+    // Written at once, like every event: a SIGKILL now loses nothing.
+    auto const lines = lines_of(r.file());
+    REQUIRE(lines.size() >= 3);
+    CHECK(lines[lines.size() - 2].starts_with(R"({"alarm":"acknowledged","id":1,)"));
+    CHECK(lines.back().starts_with(R"({"alarm":"out_of_service",)"));
+    r.stop();
+    r.journal.reset();
+
+    auto const state = store::load_journal(r.settings);
+    CHECK(state.skipped == 0);
+    REQUIRE(state.transitions.size() == 2);
+    CHECK(state.transitions[0] == ack_of(1, "alice"));
+    CHECK(state.transitions[1] == oos);
+}
+
+TEST_CASE("a rewrite keeps the alarm state the snapshot gives, and only that",
+          "[component][journal]")
+{
+    rig r{5, 2};
+    std::vector<alarm::transition> today{ack_of(2100, "carol")};
+    r.journal = std::make_unique<store::journal>(
+        r.ioc.get_executor(), r.settings, *r.history, [&r] { return r.newest; },
+        [&today] { return today; });
+    r.journal->start();
+    auto& j = *r.journal;
+    r.run();
+    for (std::uint64_t id = 1; id <= 2100; ++id) {
+        r.history->record(core::anomaly_change::opened, spike(id));
+        j.record(ack_of(id, "dave"));
+        r.history->record(core::anomaly_change::closed, closed(spike(id)));
+    }
+    REQUIRE(run_until(r.ioc, [&j] { return j.status().compactions == 1; }));
+    r.stop();
+    r.journal.reset();
+
+    auto const state = store::load_journal(r.settings);
+    CHECK(state.skipped == 0);
+    REQUIRE(state.transitions.size() == 1);
+    CHECK(state.transitions[0] == ack_of(2100, "carol"));
+}
+
+TEST_CASE("a corrupt alarm line is skipped with the rest of the journal loading",
+          "[component][journal]")
+{
+    rig r;
+    auto& j = r.open();
+    r.history->record(core::anomaly_change::opened, spike(1));
+    j.record(ack_of(1, "erin"));
+    r.journal.reset();
+    {
+        std::ofstream out{r.file(), std::ios::app};
+        out << R"({"alarm":"acknowledged","id":"one"})" << '\n';
+        out << R"({"alarm":"teleported","id":1})" << '\n';
+    }
+    auto const state = store::load_journal(r.settings);
+    CHECK(state.skipped == 2);
+    CHECK(state.transitions.size() == 1);
+    CHECK(ids(state.anomalies) == std::vector<std::uint64_t>{1});
 }

@@ -6,6 +6,7 @@
 #include <wtf/store/history.hpp>
 
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
 #include "support/router_fixture.hpp"
@@ -23,16 +24,17 @@ using namespace std::chrono_literals;
 using namespace wtf;
 namespace json = boost::json;
 
-// The shared router fixture; a POST carries a valid reading.
+// The shared router fixture; a POST carries a valid reading unless it is given a body.
 struct fixture : test::router_fixture {
     explicit fixture(api::settings s = {}) : router_fixture{{.api = std::move(s)}} {}
 
-    api::response send(api::method m, std::string_view target, std::string_view authorization = {})
+    api::response
+    send(api::method m, std::string_view target, std::string_view authorization = {},
+         std::string_view body = R"({"sensor_id": "wtf-pipe-1", "temperature": 21.0})")
     {
         bool const post = m == api::method::post;
-        return router_fixture::send(
-            m, target, t0 + 2s, post ? R"({"sensor_id": "wtf-pipe-1", "temperature": 21.0})" : "",
-            post ? "application/json" : "", authorization);
+        return router_fixture::send(m, target, t0 + 2s, post ? body : "",
+                                    post ? "application/json" : "", authorization);
     }
 };
 
@@ -94,14 +96,50 @@ void collect_refs(json::value const& v, std::vector<std::string>& out)
     }
 }
 
-// A value the router accepts for a documented query parameter.
-std::string sample_value(json::object const& schema)
+// A value the router accepts for a documented parameter: its example, else one its schema allows.
+std::string sample_value(json::object const& param)
 {
+    if (auto const* example = param.if_contains("example")) {
+        if (example->is_string()) return std::string{example->as_string()};
+        return json::serialize(*example);
+    }
+    auto const& schema = param.at("schema").as_object();
     if (auto const* e = schema.if_contains("enum")) return std::string{e->at(0).as_string()};
     auto const type = schema.at("type").as_string();
     if (type == "boolean") return "true";
     if (type == "integer") return std::to_string(schema.at("minimum").to_number<std::int64_t>());
     return "wtf-pipe-1";
+}
+
+// `path` with each {parameter} replaced by the example of the operation's parameter of that name.
+std::string concrete_path(json::value const& doc, std::string_view path, json::object const& op)
+{
+    std::string out{path};
+    auto const* params = op.if_contains("parameters");
+    if (!params) return out;
+    for (auto const& p : params->as_array()) {
+        auto const* param = resolve(doc, p.at("$ref").as_string());
+        REQUIRE(param);
+        if (param->at("in") != "path") continue;
+        auto const name = "{" + std::string{param->at("name").as_string()} + "}";
+        auto const at = out.find(name);
+        REQUIRE(at != std::string::npos);
+        out.replace(at, name.size(), sample_value(param->as_object()));
+    }
+    return out;
+}
+
+// The example body of an operation, if it documents one for application/json.
+std::string example_body(json::value const& doc, json::object const& op)
+{
+    auto const* body = op.if_contains("requestBody");
+    if (!body) return {};
+    auto const* resolved =
+        body->as_object().contains("$ref") ? resolve(doc, body->at("$ref").as_string()) : body;
+    REQUIRE(resolved);
+    auto const& media = resolved->at("content").at("application/json").as_object();
+    auto const* example = media.if_contains("example");
+    return example ? json::serialize(*example) : std::string{};
 }
 
 constexpr std::string_view docs_policy = "default-src 'self'; script-src 'self' 'unsafe-inline'; "
@@ -130,26 +168,31 @@ TEST_CASE("/openapi.json lists every route the router serves, and the router ser
     auto const& paths = doc.at("paths").as_object();
     fixture served;
     auto const endpoints = served.router.endpoints();
-    REQUIRE(endpoints.size() == 9);
+    REQUIRE(endpoints.size() == 20);
     for (auto const& e : endpoints) {
         INFO("route " << verb_name(e.verb) << ' ' << e.path);
         auto const* item = paths.if_contains(e.path);
         REQUIRE(item);
         CHECK(item->as_object().contains(verb_name(e.verb)));
     }
+    // In the document's order, each operation with its examples: anomaly 1 is acknowledged,
+    // commented, shelved and unshelved, its sensor taken out of service and back.
     fixture f;
-    // A known sensor for the paths with an {id}.
-    REQUIRE(f.send(api::method::post, "/readings").status == 200);
+    REQUIRE(f.post(R"({"timestamp": "2025-05-28T00:00:01Z", "sensor_id": "wtf-pipe-1",
+                       "temperature": 45.2})")
+                .status == 200);
     std::size_t operations = 0;
     for (auto const& [path, item] : paths) {
-        std::string target{path};
-        if (auto const at = target.find("{id}"); at != std::string::npos)
-            target.replace(at, 4, "wtf-pipe-1");
         for (auto const& [verb, op] : item.as_object()) {
-            INFO(verb << ' ' << target);
+            INFO(verb << ' ' << path);
             REQUIRE((verb == "get" || verb == "post"));
             ++operations;
-            auto const r = f.send(verb == "get" ? api::method::get : api::method::post, target);
+            auto const target = concrete_path(doc, path, op.as_object());
+            auto const body = example_body(doc, op.as_object());
+            auto const r = verb == "get"  ? f.send(api::method::get, target)
+                           : body.empty() ? f.send(api::method::post, target)
+                                          : f.send(api::method::post, target, {}, body);
+            INFO(target << ' ' << body << " -> " << (r.body ? *r.body : std::string{}));
             CHECK(r.status == 200);
         }
     }
@@ -161,6 +204,9 @@ TEST_CASE("every query parameter /openapi.json documents is one the router accep
     auto const doc = document();
     fixture f;
     std::size_t checked = 0;
+    REQUIRE(f.post(R"({"timestamp": "2025-05-28T00:00:01Z", "sensor_id": "wtf-pipe-1",
+                       "temperature": 45.2})")
+                .status == 200);
     for (auto const& [path, item] : doc.at("paths").as_object()) {
         auto const* get = item.as_object().if_contains("get");
         if (!get || !get->as_object().contains("parameters")) continue;
@@ -168,18 +214,18 @@ TEST_CASE("every query parameter /openapi.json documents is one the router accep
             auto const* param = resolve(doc, p.at("$ref").as_string());
             REQUIRE(param);
             if (param->at("in") != "query") continue;
-            std::string target{path};
+            std::string target = concrete_path(doc, path, get->as_object());
             target += '?';
             target += param->at("name").as_string();
             target += '=';
-            target += sample_value(param->at("schema").as_object());
+            target += sample_value(param->as_object());
             if (path == "/summary" && param->at("name") == "limit") target += "&detail=true";
             INFO(target);
             CHECK(f.send(api::method::get, target).status == 200);
             ++checked;
         }
     }
-    CHECK(checked == 6);
+    CHECK(checked == 17);
 }
 
 TEST_CASE("every $ref in /openapi.json resolves inside the document", "[unit][api]")
@@ -206,8 +252,9 @@ TEST_CASE("every operation in /openapi.json has a 200 and its error responses", 
         CHECK(responses.contains("200"));
         CHECK(responses.contains("400"));
         CHECK(responses.contains("431"));
-        CHECK(responses.contains("401") == !e.open);
-        CHECK(op.at("security").as_array().empty() == e.open);
+        bool const open = e.access == api::access::open;
+        CHECK(responses.contains("401") == !open);
+        CHECK(op.at("security").as_array().empty() == open);
         for (auto const& requirement : op.at("security").as_array()) {
             for (auto const& [name, scopes] : requirement.as_object()) {
                 CHECK(schemes.contains(name));
@@ -216,12 +263,24 @@ TEST_CASE("every operation in /openapi.json has a 200 and its error responses", 
         if (e.verb == api::method::post) CHECK(responses.contains("413"));
         if (e.verb == api::method::post && op.contains("requestBody")) {
             CHECK(responses.contains("422"));
-            auto const& content = op.at("requestBody").at("content").as_object();
+            auto const& body = op.at("requestBody");
+            auto const* resolved = body.as_object().contains("$ref")
+                                       ? resolve(doc, body.at("$ref").as_string())
+                                       : &body;
+            REQUIRE(resolved);
+            auto const& content = resolved->at("content").as_object();
             CHECK(content.contains("application/json"));
-            CHECK(content.contains("application/x-ndjson"));
+            CHECK(content.contains("application/x-ndjson") == (e.path == "/readings"));
         }
+        // An operator's command takes the operator token; nothing else does.
+        bool operator_token = false;
+        for (auto const& requirement : op.at("security").as_array())
+            operator_token = operator_token || requirement.as_object().contains("operatorToken");
+        if (e.access == api::access::operate) CHECK(operator_token);
+        if (e.access == api::access::operate) CHECK(responses.contains("409"));
     }
-    for (auto const* name : {"Error", "Reading", "Anomaly", "SummaryRecord", "Status"}) {
+    for (auto const* name : {"Error", "Reading", "Anomaly", "SummaryRecord", "Status", "Alarm",
+                             "Sensor", "SensorPage", "SensorReadings", "AlarmPerformance"}) {
         CHECK(doc.at("components").at("schemas").as_object().contains(name));
     }
 }

@@ -249,7 +249,11 @@ TEST_CASE("GET /status before any reading is unhealthy with the seed's message",
         "readings": {"accepted": 0, "stale": 0, "rejected": 0, "ignored_fields": 0,
                      "by_source": {"generator": 0, "http": 0, "redis": 0, "replay": 0}},
         "anomalies": {"active": 0, "total": 0, "stored": 0},
-        "sensors": {}
+        "sensors": {"count": 0, "never_reported": 0, "with_active_anomalies": 0,
+                    "out_of_service": 0},
+        "alarms": {"active": 0, "unacknowledged": 0, "acknowledged": 0,
+                   "returned_unacknowledged": 0, "shelved": 0, "out_of_service": 0,
+                   "shelved_points": 0}
     })");
     CHECK(parsed(r) == expected);
 }
@@ -318,8 +322,10 @@ TEST_CASE("GET /status after a POST is healthy and counts the reading", "[unit][
           json::parse(R"({"accepted": 1, "stale": 1, "rejected": 0, "ignored_fields": 0,
         "by_source": {"generator": 0, "http": 1, "redis": 0, "replay": 0}})"));
     CHECK(status.at("anomalies") == json::parse(R"({"active": 1, "total": 1, "stored": 1})"));
-    CHECK(status.at("sensors") == json::parse(R"({"wtf-pipe-1":
-        {"last_seen": "2025-05-28T00:00:01Z", "readings": 1, "active_anomalies": 1}})"));
+    // Counts only (issue 15): each sensor's state is GET /sensors.
+    CHECK(status.at("sensors") == json::parse(R"({"count": 1, "never_reported": 0,
+        "with_active_anomalies": 1, "out_of_service": 0})"));
+    CHECK(status.at("alarms").at("unacknowledged") == 1);
 }
 
 TEST_CASE("GET /status reports how long the data has been silent", "[unit][api]")
@@ -532,7 +538,7 @@ TEST_CASE("a route with a path parameter gets the segment, and 404/405 follow it
     api::settings s;
     s.ingest_token = "writer";
     std::vector<api::route> extra;
-    extra.push_back({"/things/{id}/ack", api::method::post, false,
+    extra.push_back({"/things/{id}/ack", api::method::post, api::access::data,
                      [](api::context& ctx) { return api::error_response(200, ctx.params[0]); }});
     api::router router{s, f.services(), std::move(extra)};
     auto send = [&](api::method m, std::string_view target, std::string_view auth = {}) {

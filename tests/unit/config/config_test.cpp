@@ -120,6 +120,7 @@ TEST_CASE("Every [api] key is read", "[unit]")
 listen = "0.0.0.0:9001"
 ingest_token = "in"
 read_token = "out"
+operator_token = "op"
 max_body_bytes = 2048
 max_header_bytes = 4096
 max_connections = 10
@@ -132,6 +133,7 @@ max_clock_skew_s = 60
     CHECK(c.api.listen_port == 9001);
     CHECK(c.api.ingest_token == "in");
     CHECK(c.api.read_token == "out");
+    CHECK(c.api.operator_token == "op");
     CHECK(c.api.max_body_bytes == 2048);
     CHECK(c.api.max_header_bytes == 4096);
     CHECK(c.api.max_connections == 10);
@@ -289,6 +291,84 @@ level = "debug"
     CHECK(c.storage.fsync == wtf::store::durability::always);
     CHECK(c.storage.fsync_interval == 250ms);
     CHECK(c.log.level == wtf::log::level::debug);
+}
+
+TEST_CASE("Every [alarms] and [events] key is read", "[unit]")
+{
+    auto const c = parsed(R"(
+[alarms]
+max_shelve_s = 3600
+max_shelves = 10
+max_out_of_service = 20
+max_comments = 5
+max_comment_bytes = 200
+performance_window_s = 7200
+points_per_period = 8
+max_points = 300
+max_active = 400
+recent_readings = 16
+recent_parameters = 4
+
+[events]
+max_streams = 7
+buffer_events = 64
+buffer_bytes = 65536
+heartbeat_s = 0.5
+)");
+    auto const& a = c.alarms;
+    CHECK(a.ledger.max_shelve == 3600s);
+    CHECK(a.ledger.max_shelves == 10);
+    CHECK(a.ledger.max_out_of_service == 20);
+    CHECK(a.ledger.max_comments == 5);
+    CHECK(a.ledger.max_comment_bytes == 200);
+    CHECK(a.performance.window == 120min);
+    CHECK(a.performance.points_per_period == 8);
+    CHECK(a.performance.max_points == 300);
+    CHECK(a.performance.max_active == 400);
+    CHECK(a.readings.per_sensor == 16);
+    CHECK(a.readings.parameters == 4);
+    CHECK(a.streams.max_streams == 7);
+    CHECK(a.streams.buffer_events == 64);
+    CHECK(a.streams.buffer_bytes == 65536);
+    CHECK(a.streams.heartbeat == 500ms);
+}
+
+TEST_CASE("Wrong [alarms] and [events] values name the key and the line", "[unit]")
+{
+    check_each_is_rejected({
+        {"alarms", "max_shelve_s = 59", "alarms.max_shelve_s"},
+        {"alarms", "max_shelve_s = 2592001", "alarms.max_shelve_s"},
+        {"alarms", "max_shelve_s = 3600.5", "alarms.max_shelve_s"},
+        {"alarms", "max_shelves = 0", "alarms.max_shelves"},
+        {"alarms", "max_out_of_service = 0", "alarms.max_out_of_service"},
+        {"alarms", "max_comments = 0", "alarms.max_comments"},
+        {"alarms", "max_comments = 1001", "alarms.max_comments"},
+        {"alarms", "max_comment_bytes = 0", "alarms.max_comment_bytes"},
+        {"alarms", "max_comment_bytes = 65537", "alarms.max_comment_bytes"},
+        {"alarms", "performance_window_s = 0", "alarms.performance_window_s"},
+        {"alarms", "performance_window_s = 900", "alarms.performance_window_s"},
+        {"alarms", "performance_window_s = 605400", "alarms.performance_window_s"},
+        {"alarms", "points_per_period = 0", "alarms.points_per_period"},
+        {"alarms", "max_points = 0", "alarms.max_points"},
+        {"alarms", "max_active = -1", "alarms.max_active"},
+        {"alarms", "recent_readings = 0", "alarms.recent_readings"},
+        {"alarms", "recent_readings = 100001", "alarms.recent_readings"},
+        {"alarms", "recent_parameters = 65", "alarms.recent_parameters"},
+        {"alarms", "max_streams = 5", "alarms.max_streams"},
+        {"events", "max_streams = 0", "events.max_streams"},
+        {"events", "max_streams = 10001", "events.max_streams"},
+        {"events", "buffer_events = 0", "events.buffer_events"},
+        {"events", "buffer_bytes = 4095", "events.buffer_bytes"},
+        {"events", "heartbeat_s = 0", "events.heartbeat_s"},
+        {"events", "heartbeat_s = \"15\"", "events.heartbeat_s"},
+    });
+}
+
+TEST_CASE("A shelf limit outside its range says the range in words", "[unit]")
+{
+    auto const e = only_error("[alarms]\nmax_shelve_s = 30\n");
+    CHECK(to_string(e) ==
+          "wtfd.toml:2: alarms.max_shelve_s: must be between 60 and 2592000 seconds (30 days)");
 }
 
 TEST_CASE("Every log level name is accepted", "[unit]")
@@ -658,6 +738,7 @@ TEST_CASE("Each environment variable overrides its key", "[unit]")
         {"MAX_BUFFER_SIZE", "7"},
         {"WTFD_INGEST_TOKEN", "tok-in"},
         {"WTFD_READ_TOKEN", "tok-out"},
+        {"WTFD_OPERATOR_TOKEN", "tok-op"},
         {"REDIS_PORT", "6380"},
         {"REDIS_PASSWORD", "redis-pw"},
         {"WTFD_STATE_DIR", "/srv/wtfd-state"},
@@ -675,6 +756,7 @@ TEST_CASE("Each environment variable overrides its key", "[unit]")
     CHECK(c.summary.max_buffer == 7);
     CHECK(c.api.ingest_token == "tok-in");
     CHECK(c.api.read_token == "tok-out");
+    CHECK(c.api.operator_token == "tok-op");
 }
 
 TEST_CASE("REDIS_HOST turns the Redis mirror on", "[unit]")
@@ -775,6 +857,10 @@ TEST_CASE("to_toml output parses back to the same configuration", "[unit]")
     c.storage.state_dir = "/srv/wtfd";
     c.storage.fsync = wtf::store::durability::always;
     c.log.level = wtf::log::level::warning;
+    c.alarms.ledger.max_shelve = 7200s;
+    c.alarms.performance.window = 60min;
+    c.alarms.readings.per_sensor = 32;
+    c.alarms.streams.heartbeat = 2500ms;
 
     auto const text = wtf::config::to_toml(c);
     INFO(text);
@@ -785,6 +871,7 @@ TEST_CASE("to_toml output parses back to the same configuration", "[unit]")
     CHECK(back.detect.dropout_gap == 12345ms);
     CHECK(parameter(back, "dissolved oxygen").normal.high == 12.5);
     CHECK(back.log.level == wtf::log::level::warning);
+    CHECK(back.alarms == c.alarms);
 
     c.detect.dropout_gap_auto = true;
     c.detect.dropout_gap_multiple = 7.5;
@@ -793,18 +880,20 @@ TEST_CASE("to_toml output parses back to the same configuration", "[unit]")
     CHECK(automatic.detect.dropout_gap_multiple == 7.5);
 }
 
-TEST_CASE("to_toml masks the API key, both tokens and the Redis password", "[unit]")
+TEST_CASE("to_toml masks the API key, the tokens and the Redis password", "[unit]")
 {
     daemon_config c;
     c.llm.api_key = "sk-very-secret";
     c.redis.password = "redis-secret";
     c.api.ingest_token = "ingest-secret";
     c.api.read_token = "read-secret";
+    c.api.operator_token = "operator-secret";
     auto const text = wtf::config::to_toml(c);
     CHECK_THAT(text, !Catch::Contains("secret"));
     CHECK_THAT(text, Catch::Contains("api_key = \"********\""));
     CHECK_THAT(text, Catch::Contains("ingest_token = \"********\""));
     CHECK_THAT(text, Catch::Contains("read_token = \"********\""));
+    CHECK_THAT(text, Catch::Contains("operator_token = \"********\""));
     CHECK_THAT(text, Catch::Contains("password = \"********\""));
     CHECK_THAT(wtf::config::to_toml(daemon_config{}), Catch::Contains("api_key = \"\""));
 }

@@ -1,3 +1,4 @@
+#include <wtf/core/json_writer.hpp>
 #include <wtf/store/history.hpp>
 
 #include "support/anomaly_builder.hpp"
@@ -7,6 +8,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -204,4 +206,135 @@ TEST_CASE("an observer may end its own subscription and others while it is being
     h.record(core::anomaly_change::opened, spike(1));
     h.record(core::anomaly_change::closed, spike(1));
     CHECK(calls == std::vector<std::string>{"first", "third", "third"});
+}
+
+namespace {
+
+// An annotation standing in for the alarm desk: what it shows of each anomaly is `marks`.
+struct marker {
+    std::map<std::uint64_t, std::string> marks;
+    std::map<std::uint64_t, store::tags> tags;
+    std::vector<std::pair<core::anomaly_change, std::uint64_t>> observed;
+
+    store::annotation annotation()
+    {
+        return {
+            .observe = [this](core::anomaly_change c,
+                              core::anomaly const& a) { observed.emplace_back(c, a.id); },
+            .append =
+                [this](std::string& out, core::anomaly const& a) {
+                    out += ",\"mark\":";
+                    core::append_json_string(out, marks[a.id]);
+                    return tags[a.id];
+                },
+        };
+    }
+};
+
+std::string mark_of(store::history const& h, std::uint64_t id)
+{
+    auto const json = h.json_of(id);
+    REQUIRE_FALSE(json.empty());
+    return std::string{boost::json::parse(json).as_object().at("mark").as_string()};
+}
+
+} // namespace
+
+TEST_CASE("an annotation learns of each change before the JSON is built, which then carries it",
+          "[unit]")
+{
+    store::history h{store::settings{}};
+    marker m;
+    // What the annotation shows is set when it is told of the change: the JSON must have it.
+    auto a = m.annotation();
+    a.observe = [&m](core::anomaly_change c, core::anomaly const& x) {
+        m.observed.emplace_back(c, x.id);
+        m.marks[x.id] = std::string{core::to_string(c)};
+    };
+    h.annotate(std::move(a));
+    std::vector<std::string> seen;
+    auto const sub = h.subscribe([&](core::anomaly_change, core::anomaly const&,
+                                     std::string_view json) { seen.emplace_back(json); });
+    h.record(core::anomaly_change::opened, spike(1));
+    CHECK(mark_of(h, 1) == "opened");
+    h.record(core::anomaly_change::closed, spike(1));
+    CHECK(mark_of(h, 1) == "closed");
+    REQUIRE(seen.size() == 2);
+    CHECK(seen[0].ends_with(R"(,"mark":"opened"})"));
+    CHECK(boost::json::parse(seen[1]).as_object().at("mark").as_string() == "closed");
+    CHECK(m.observed.size() == 2);
+}
+
+TEST_CASE("refresh rebuilds the JSON of the anomalies it selects and tells its observers", "[unit]")
+{
+    store::history h{store::settings{}};
+    marker m;
+    h.annotate(m.annotation());
+    for (std::uint64_t id = 1; id <= 3; ++id) h.record(core::anomaly_change::opened, spike(id));
+    std::vector<std::uint64_t> refreshed;
+    auto const sub = h.subscribe_refreshes([&](core::anomaly const& a, std::string_view json) {
+        refreshed.push_back(a.id);
+        CHECK(json.find(R"("mark":"acknowledged")") != std::string_view::npos);
+    });
+    std::size_t changes = 0;
+    auto const changed = h.subscribe(
+        [&](core::anomaly_change, core::anomaly const&, std::string_view) { ++changes; });
+    auto const before = h.version();
+    m.marks[2] = "acknowledged";
+    m.marks[3] = "acknowledged";
+    h.refresh([](core::anomaly const& a) { return a.id >= 2; });
+    CHECK(refreshed == std::vector<std::uint64_t>{2, 3});
+    CHECK(mark_of(h, 1).empty());
+    CHECK(mark_of(h, 2) == "acknowledged");
+    CHECK(h.version() > before);
+    CHECK(changes == 0); // the episodes did not change
+
+    auto const unchanged = h.version();
+    h.refresh([](core::anomaly const&) { return false; });
+    CHECK(h.version() == unchanged);
+}
+
+TEST_CASE("queries select by the tags the annotation gives", "[unit]")
+{
+    store::history h{store::settings{}};
+    marker m;
+    h.annotate(m.annotation());
+    m.tags[2] = store::tag_acknowledged;
+    m.tags[3] = store::tag_acknowledged | store::tag_shelved;
+    for (std::uint64_t id = 1; id <= 4; ++id) h.record(core::anomaly_change::opened, spike(id));
+    auto with = [](store::tags yes, store::tags no) {
+        auto q = query(100);
+        q.with = yes;
+        q.without = no;
+        return q;
+    };
+    CHECK(ids(h, with(store::tag_acknowledged, 0)) == std::vector<std::int64_t>{2, 3});
+    CHECK(ids(h, with(0, store::tag_acknowledged)) == std::vector<std::int64_t>{1, 4});
+    CHECK(ids(h, with(store::tag_shelved, 0)) == std::vector<std::int64_t>{3});
+    CHECK(ids(h, with(store::tag_acknowledged, store::tag_shelved)) ==
+          std::vector<std::int64_t>{2});
+    // Tags follow a refresh.
+    m.tags[1] = store::tag_shelved;
+    h.refresh([](core::anomaly const& a) { return a.id == 1; });
+    CHECK(ids(h, with(store::tag_shelved, 0)) == std::vector<std::int64_t>{1, 3});
+}
+
+TEST_CASE("json_of gives a stored anomaly's JSON and nothing for one not stored", "[unit]")
+{
+    store::history h{sized(2)};
+    for (std::uint64_t id = 1; id <= 3; ++id) h.record(core::anomaly_change::opened, spike(id));
+    CHECK(h.json_of(1).empty());
+    CHECK(boost::json::parse(h.json_of(3)).as_object().at("id").as_int64() == 3);
+    CHECK(h.json_of(4).empty());
+}
+
+TEST_CASE("restore builds each anomaly's JSON with the annotation", "[unit]")
+{
+    store::history h{store::settings{}};
+    marker m;
+    m.marks[7] = "restored";
+    h.annotate(m.annotation());
+    h.restore({spike(7)}, {});
+    CHECK(mark_of(h, 7) == "restored");
+    CHECK(m.observed.empty()); // nothing new happened
 }

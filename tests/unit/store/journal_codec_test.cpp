@@ -370,3 +370,15 @@ TEST_CASE("close_at_restart leaves an episode that had ended as it was", "[unit]
     CHECK(b.ended_at == a.ended_at);
     CHECK_FALSE(b.closed_at_restart);
 }
+
+TEST_CASE("an anomaly with its alarm object beside it reads back without it", "[unit][journal]")
+{
+    auto json = json_of(every_field());
+    json.pop_back();
+    json += R"(,"alarm":{"state":"acknowledged","suppressed":null}})";
+    std::string why;
+    auto const back = store::anomaly_from_json(json, why);
+    INFO(why);
+    REQUIRE(back);
+    CHECK(json_of(*back) == json_of(every_field()));
+}
