@@ -69,7 +69,7 @@ TEST_CASE("replay writes each episode once, when it ends, and the open ones at t
 
     auto const& c = b.replay.counts();
     CHECK(c.readings == 190);
-    CHECK(c.opened_by_type == std::array<std::uint64_t, 3>{1, 0, 1});
+    CHECK(c.opened_by_type == decltype(c.opened_by_type){1, 0, 1}); // spike, drift, dropout
     CHECK(c.still_open == 1);
     CHECK(c.first == t0);
     CHECK(c.last == t0 + 198s);
