@@ -52,10 +52,10 @@ struct options {
 };
 
 struct results {
-    std::vector<std::uint64_t> events;  // per client: opened and ended events
-    std::vector<double> latency_ms;     // every client's every event
+    std::vector<std::uint64_t> events; // per client: opened and ended events
+    std::vector<double> latency_ms;    // every client's every event
     std::vector<bool> connected;
-    std::uint64_t posted = 0;           // readings accepted
+    std::uint64_t posted = 0; // readings accepted
     std::uint64_t requests_failed = 0;
     bool sending = true;
 };
@@ -77,8 +77,8 @@ asio::awaitable<void> client(options const& o, results& r, std::size_t index)
     bool head = true;
     char buf[64 * 1024];
     for (;;) {
-        auto const [ec, n] = co_await socket.async_read_some(asio::buffer(buf),
-                                                             asio::as_tuple(asio::use_awaitable));
+        auto const [ec, n] =
+            co_await socket.async_read_some(asio::buffer(buf), asio::as_tuple(asio::use_awaitable));
         if (ec) break;
         text.append(buf, n);
         if (head) {
@@ -151,7 +151,8 @@ asio::awaitable<void> sender(options const& o, results& r)
             open.push_back(s);
         }
         for (int i = written; i < per_batch; ++i) {
-            int const s = static_cast<int>((batch * per_batch + static_cast<unsigned>(i)) % sensors);
+            int const s =
+                static_cast<int>((batch * per_batch + static_cast<unsigned>(i)) % sensors);
             if (std::find(open.begin(), open.end(), s) == open.end()) add(s, 21.0 + (i % 10) * 0.1);
         }
         ++batch;
@@ -184,8 +185,9 @@ double percentile(std::vector<double>& v, double p)
 int main(int argc, char** argv)
 {
     if (argc < 2) {
-        std::fprintf(stderr, "usage: %s PORT [CLIENTS] [READINGS_PER_S] [SECONDS] "
-                             "[EPISODES_PER_S]\n",
+        std::fprintf(stderr,
+                     "usage: %s PORT [CLIENTS] [READINGS_PER_S] [SECONDS] "
+                     "[EPISODES_PER_S]\n",
                      argv[0]);
         return 2;
     }

@@ -94,10 +94,9 @@ void alarm_desk::restore(std::span<core::anomaly const> anomalies,
 std::vector<store::subscription> alarm_desk::subscribe()
 {
     std::vector<store::subscription> out;
-    out.push_back(history_.subscribe(
-        [this](core::anomaly_change change, core::anomaly const& a, std::string_view json) {
-            on_change(change, a, json);
-        }));
+    out.push_back(
+        history_.subscribe([this](core::anomaly_change change, core::anomaly const& a,
+                                  std::string_view json) { on_change(change, a, json); }));
     out.push_back(history_.subscribe_summaries([this](store::summary const& s) {
         scratch_.clear();
         store::append_json(scratch_, s);

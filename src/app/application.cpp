@@ -116,27 +116,21 @@ struct application::impl {
         std::function<core::reload_effect(config::daemon_config const&)> apply;
     };
 
-    impl(asio::io_context& context, config::daemon_config cfg, config_reader read,
-         std::string name)
+    impl(asio::io_context& context, config::daemon_config cfg, config_reader read, std::string name)
         : ioc{context},
           config{std::move(cfg)},
           reread{std::move(read)},
           config_name{std::move(name)},
           detector{config.detect, started},
           history{config.storage},
-          alarms{config.alarms,
-                 config.storage.anomaly_history,
-                 config.detect.max_sensors,
-                 history,
-                 started,
-                 first_event_id(started)},
+          alarms{config.alarms, config.storage.anomaly_history, config.detect.max_sensors, history,
+                 started,       first_event_id(started)},
           pipeline{detector, history, limits_of(config)},
-          journal{config.storage.journal
-                      ? std::make_unique<store::journal>(
-                            ioc.get_executor(), config.storage, history,
-                            [this] { return pipeline.newest_reading(); },
-                            [this] { return alarms.ledger().snapshot(); })
-                      : nullptr},
+          journal{config.storage.journal ? std::make_unique<store::journal>(
+                                               ioc.get_executor(), config.storage, history,
+                                               [this] { return pipeline.newest_reading(); },
+                                               [this] { return alarms.ledger().snapshot(); })
+                                         : nullptr},
           redis{config.redis.enabled ? build("mirror", "Redis",
                                              [this] {
                                                  return std::make_unique<mirror::redis_mirror>(
@@ -185,10 +179,10 @@ struct application::impl {
     store::history history;
     alarm_desk alarms; // annotates the history: built after it, destroyed before it
     ingest::pipeline pipeline;
-    std::unique_ptr<store::journal> journal;             // null: storage.journal is off
-    std::unique_ptr<mirror::redis_mirror> redis;         // null: Redis is off
-    std::unique_ptr<mirror::redis_ingest> redis_ingest;  // null: no Redis ingest
-    std::unique_ptr<summarize::llm_client> llm;          // null: the LLM is off
+    std::unique_ptr<store::journal> journal;            // null: storage.journal is off
+    std::unique_ptr<mirror::redis_mirror> redis;        // null: Redis is off
+    std::unique_ptr<mirror::redis_ingest> redis_ingest; // null: no Redis ingest
+    std::unique_ptr<summarize::llm_client> llm;         // null: the LLM is off
     summarize::summarizer summarizer;
     ingest::generator generator;
     api::metrics metrics;
@@ -250,10 +244,8 @@ void application::impl::restore_and_subscribe()
         subscriptions.push_back(history.subscribe(
             [j = journal.get()](core::anomaly_change change, core::anomaly const& a,
                                 std::string_view json) { j->record(change, a, json); }));
-        subscriptions.push_back(
-            history.subscribe_summaries([j = journal.get()](store::summary const& s) {
-                j->record(s);
-            }));
+        subscriptions.push_back(history.subscribe_summaries(
+            [j = journal.get()](store::summary const& s) { j->record(s); }));
     }
     if (redis) {
         subscriptions.push_back(history.subscribe(
@@ -278,10 +270,9 @@ void application::impl::restore_and_subscribe()
             if (!alarms.suppressed(a.id)) summarizer.note(change, a);
         }));
     // Counted from now on: the anomalies a journal restored are not counted again.
-    subscriptions.push_back(history.subscribe(
-        [this](core::anomaly_change change, core::anomaly const& a, std::string_view) {
-            metrics.record(change, a);
-        }));
+    subscriptions.push_back(
+        history.subscribe([this](core::anomaly_change change, core::anomaly const& a,
+                                 std::string_view) { metrics.record(change, a); }));
     subscriptions.push_back(
         history.subscribe_summaries([this](store::summary const& s) { metrics.record(s); }));
     pipeline.on_accepted([this](core::reading const& r) { alarms.on_reading(r); });
@@ -360,8 +351,8 @@ application::application(asio::io_context& ioc, config::daemon_config cfg, confi
                          std::string describe_config)
 {
     log::notice("wtfd") << describe(cfg, describe_config);
-    impl_ = std::make_unique<impl>(ioc, std::move(cfg), std::move(reread),
-                                   std::move(describe_config));
+    impl_ =
+        std::make_unique<impl>(ioc, std::move(cfg), std::move(reread), std::move(describe_config));
     impl_->restore_and_subscribe();
 }
 
@@ -381,8 +372,9 @@ void application::start()
     m.notifier.ready(m.status_line());
 
     using daemon::stage;
-    m.tasks.spawn("notifier", stage::control,
-                  daemon::run_notifier(m.notifier, status_period, [&m] { return m.status_line(); }));
+    m.tasks.spawn("notifier", stage::control, daemon::run_notifier(m.notifier, status_period, [&m] {
+                      return m.status_line();
+                  }));
     m.tasks.spawn("api", stage::sources, m.server.run());
     m.tasks.spawn("generator", stage::sources, m.generator.run());
     if (m.redis_ingest) m.tasks.spawn("redis-ingest", stage::sources, m.redis_ingest->run());
@@ -418,8 +410,8 @@ void application::reload()
     for (auto const& r : m.reloadables()) {
         auto const effect = r.apply(next);
         if (effect == core::reload_effect::needs_restart)
-            log::warning("config") << "change needs a restart to take effect settings="
-                                   << r.section;
+            log::warning("config")
+                << "change needs a restart to take effect settings=" << r.section;
         if (r.section == "[generator]") generator = effect;
     }
     m.config = std::move(next);

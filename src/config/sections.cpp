@@ -210,8 +210,8 @@ void read_alarms(table_reader& t, alarm::settings& s)
     std::chrono::seconds shelve = ledger.max_shelve;
     if (t.whole_seconds("max_shelve_s", shelve)) {
         if (shelve.count() < 60 || shelve.count() > 30 * day)
-            t.fail("max_shelve_s", "must be between 60 and " + std::to_string(30 * day) +
-                                       " seconds (30 days)");
+            t.fail("max_shelve_s",
+                   "must be between 60 and " + std::to_string(30 * day) + " seconds (30 days)");
         else
             ledger.max_shelve = shelve;
     }

@@ -122,8 +122,8 @@ struct redis_mirror::impl {
     // The JSON last queued for each open anomaly: what its entry in anomaly_history will be.
     std::unordered_map<std::uint64_t, std::string> mirrored;
     std::uint64_t newest_id = 0; // of the anomalies recorded: anomaly_history holds the newest
-    std::string wire;     // the batch being sent
-    detail::reply answer; // reused for every reply
+    std::string wire;            // the batch being sent
+    detail::reply answer;        // reused for every reply
 
     std::optional<core::timestamp> last_set; // last_data_received Redis acknowledged
     std::optional<core::timestamp> set_due;  // a newer one, to be SET

@@ -210,8 +210,7 @@ namespace {
 bool matches(core::anomaly const& a, tags t, anomaly_query const& q) noexcept
 {
     return (!q.sensor_id || a.sensor_id == *q.sensor_id) && (!q.type || a.type == *q.type) &&
-           (!q.active || a.active() == *q.active) && (t & q.with) == q.with &&
-           (t & q.without) == 0;
+           (!q.active || a.active() == *q.active) && (t & q.with) == q.with && (t & q.without) == 0;
 }
 
 } // namespace

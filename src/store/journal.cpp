@@ -737,8 +737,8 @@ void journal::impl::fail(std::string_view what, int error)
 journal::journal(asio::any_io_executor ex, settings const& s, history const& h,
                  std::function<std::optional<core::timestamp>()> newest_reading,
                  alarm_snapshot alarms)
-    : impl_{std::make_unique<impl>(std::move(ex), s, h, std::move(newest_reading),
-                                   std::move(alarms))}
+    : impl_{
+          std::make_unique<impl>(std::move(ex), s, h, std::move(newest_reading), std::move(alarms))}
 {}
 
 journal::~journal() = default;

@@ -76,8 +76,7 @@ struct router_fixture {
     // At t0 + 2 s.
     api::response get(std::string_view target, std::string_view authorization = {})
     {
-        return send(api::method::get, target, t0 + std::chrono::seconds{2}, {}, {},
-                    authorization);
+        return send(api::method::get, target, t0 + std::chrono::seconds{2}, {}, {}, authorization);
     }
 
     // An operator's command: a POST with a JSON body, at t0 + 2 s.
@@ -103,10 +102,9 @@ struct router_fixture {
     api::metrics counters;
     std::vector<store::subscription> alarm_events = alarms.subscribe();
     // As the daemon counts them: every transition observed from the start.
-    store::subscription changes = history.subscribe(
-        [this](core::anomaly_change change, core::anomaly const& a, std::string_view) {
-            counters.record(change, a);
-        });
+    store::subscription changes =
+        history.subscribe([this](core::anomaly_change change, core::anomaly const& a,
+                                 std::string_view) { counters.record(change, a); });
     store::subscription summaries =
         history.subscribe_summaries([this](store::summary const& s) { counters.record(s); });
     bool readings_wired = [this] {

@@ -46,7 +46,8 @@ std::optional<command_problem> parse_command(std::string_view body, command_fiel
     out = command_body{};
     constexpr std::string_view expected = "the body must be a JSON object with field 'by' (who "
                                           "acts)";
-    if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) return invalid(std::string{expected});
+    if (body.find_first_not_of(" \t\r\n") == std::string_view::npos)
+        return invalid(std::string{expected});
     boost::system::error_code ec;
     auto const v = json::parse(body, ec);
     if (ec) return command_problem{400, "malformed JSON body (" + ec.message() + ")"};

@@ -27,7 +27,8 @@ response alarm_command(context& ctx, command_fields fields, Command run)
     command_body body;
     if (auto problem = parse_command(ctx.req.body, fields, body))
         return error_response(problem->status, problem->detail);
-    auto const outcome = run(alarms->ledger, *id, alarm::note{body.by, body.comment}, body, ctx.now);
+    auto const outcome =
+        run(alarms->ledger, *id, alarm::note{body.by, body.comment}, body, ctx.now);
     if (!outcome) return refused(outcome.error());
     alarms->record(outcome->change);
     auto const json = ctx.svc.history.json_of(*id);
@@ -89,36 +90,32 @@ response post_ack(context& ctx)
 {
     return alarm_command(ctx, command_fields::note,
                          [](alarm::ledger& l, std::uint64_t id, alarm::note const& n,
-                            command_body const&, core::timestamp now) {
-                             return l.acknowledge(id, n, now);
-                         });
+                            command_body const&,
+                            core::timestamp now) { return l.acknowledge(id, n, now); });
 }
 
 response post_comment(context& ctx)
 {
     return alarm_command(ctx, command_fields::note,
                          [](alarm::ledger& l, std::uint64_t id, alarm::note const& n,
-                            command_body const&, core::timestamp now) {
-                             return l.add_comment(id, n, now);
-                         });
+                            command_body const&,
+                            core::timestamp now) { return l.add_comment(id, n, now); });
 }
 
 response post_shelve(context& ctx)
 {
     return alarm_command(ctx, command_fields::shelf,
                          [](alarm::ledger& l, std::uint64_t id, alarm::note const& n,
-                            command_body const& body, core::timestamp now) {
-                             return l.shelve(id, body.duration, n, now);
-                         });
+                            command_body const& body,
+                            core::timestamp now) { return l.shelve(id, body.duration, n, now); });
 }
 
 response post_unshelve(context& ctx)
 {
     return alarm_command(ctx, command_fields::note,
                          [](alarm::ledger& l, std::uint64_t id, alarm::note const& n,
-                            command_body const&, core::timestamp now) {
-                             return l.unshelve(id, n, now);
-                         });
+                            command_body const&,
+                            core::timestamp now) { return l.unshelve(id, n, now); });
 }
 
 response get_alarm_performance(context& ctx)
@@ -126,8 +123,7 @@ response get_alarm_performance(context& ctx)
     auto* alarms = ctx.svc.alarms;
     if (!alarms) return alarms_unavailable();
     std::chrono::minutes window{};
-    if (auto problem =
-            parse_window_query(ctx.url.params(), alarms->performance.window(), window))
+    if (auto problem = parse_window_query(ctx.url.params(), alarms->performance.window(), window))
         return error_response(422, *problem);
     auto const report = alarms->performance.report(ctx.now, window, alarms->ledger);
     std::string out;

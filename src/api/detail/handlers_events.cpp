@@ -26,7 +26,7 @@ constexpr std::size_t pull_bytes = 64 * 1024;
 
 // What a client may ask for by name (?events=): the hub's names and "lost".
 constexpr std::array<std::string_view, 12> event_names{
-    "opened",    "updated",   "ended",     "acknowledged",   "commented",  "shelved",
+    "opened",    "updated",    "ended",   "acknowledged",   "commented",  "shelved",
     "unshelved", "suppressed", "summary", "out_of_service", "in_service", "reading"};
 static_assert(alarm::action_count == 7, "every alarm::action is an event name above");
 
@@ -105,8 +105,7 @@ response get_events(context& ctx)
     if (!opened) return refused(opened.error());
 
     auto const client = std::make_shared<session>(std::move(*opened));
-    auto const out =
-        std::make_shared<stream>(pull_bytes + alarms->events.settings().buffer_bytes);
+    auto const out = std::make_shared<stream>(pull_bytes + alarms->events.settings().buffer_bytes);
     client->attach(out);
     out->set_source([client] { client->pull(); });
     out->on_close([client] { client->close(); });

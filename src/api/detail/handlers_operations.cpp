@@ -128,8 +128,7 @@ response get_status(context& ctx)
         w.member("active", static_cast<std::uint64_t>(c.active_annunciated()));
         w.member("unacknowledged", static_cast<std::uint64_t>(c.unacknowledged));
         w.member("acknowledged", static_cast<std::uint64_t>(c.acknowledged));
-        w.member("returned_unacknowledged",
-                 static_cast<std::uint64_t>(c.returned_unacknowledged));
+        w.member("returned_unacknowledged", static_cast<std::uint64_t>(c.returned_unacknowledged));
         w.member("shelved", static_cast<std::uint64_t>(c.shelved));
         w.member("out_of_service", static_cast<std::uint64_t>(c.out_of_service));
         w.member("shelved_points", static_cast<std::uint64_t>(alarms->ledger.shelves()));

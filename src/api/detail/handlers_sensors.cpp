@@ -170,7 +170,8 @@ response get_sensors(context& ctx)
     auto* alarms = ctx.svc.alarms;
     if (!alarms) return alarms_unavailable();
     sensor_query q;
-    if (auto problem = parse_sensor_query(ctx.url.params(), q)) return error_response(422, *problem);
+    if (auto problem = parse_sensor_query(ctx.url.params(), q))
+        return error_response(422, *problem);
 
     auto const& detector = ctx.svc.pipeline.detector();
     std::vector<sensor_row> rows;
@@ -243,18 +244,16 @@ response get_sensor_readings(context& ctx)
 
 response post_out_of_service(context& ctx)
 {
-    return service_command(ctx, [](alarm::ledger& l, std::string_view id, alarm::note const& n,
-                                   core::timestamp now) {
-        return l.take_out_of_service(id, n, now);
-    });
+    return service_command(ctx,
+                           [](alarm::ledger& l, std::string_view id, alarm::note const& n,
+                              core::timestamp now) { return l.take_out_of_service(id, n, now); });
 }
 
 response post_in_service(context& ctx)
 {
-    return service_command(ctx, [](alarm::ledger& l, std::string_view id, alarm::note const& n,
-                                   core::timestamp now) {
-        return l.return_to_service(id, n, now);
-    });
+    return service_command(ctx,
+                           [](alarm::ledger& l, std::string_view id, alarm::note const& n,
+                              core::timestamp now) { return l.return_to_service(id, n, now); });
 }
 
 } // namespace wtf::api::detail

@@ -220,17 +220,17 @@ std::vector<std::string> split_list(std::string_view text)
 std::optional<std::string> parse_sensor_query(boost::urls::params_view params, sensor_query& out)
 {
     out = sensor_query{};
-    return each_param(params,
-                      [&](std::string_view name, std::string_view value) -> std::optional<std::string> {
-                          if (name == "limit") return parse_limit(name, value, max_sensor_page, out.limit);
-                          if (name == "after") {
-                              out.after.emplace(value);
-                              return std::nullopt;
-                          }
-                          if (name == "active") return flag(name, value, out.active);
-                          if (name == "out_of_service") return flag(name, value, out.out_of_service);
-                          return unsupported(name);
-                      });
+    return each_param(
+        params, [&](std::string_view name, std::string_view value) -> std::optional<std::string> {
+            if (name == "limit") return parse_limit(name, value, max_sensor_page, out.limit);
+            if (name == "after") {
+                out.after.emplace(value);
+                return std::nullopt;
+            }
+            if (name == "active") return flag(name, value, out.active);
+            if (name == "out_of_service") return flag(name, value, out.out_of_service);
+            return unsupported(name);
+        });
 }
 
 std::optional<std::string> parse_readings_query(boost::urls::params_view params,
@@ -240,19 +240,19 @@ std::optional<std::string> parse_readings_query(boost::urls::params_view params,
     capacity = std::max<std::size_t>(capacity, 1);
     out = alarm::recent_readings::query{};
     out.limit = std::min<std::size_t>(100, capacity);
-    return each_param(params,
-                      [&](std::string_view name, std::string_view value) -> std::optional<std::string> {
-                          if (name == "limit") return parse_limit(name, value, capacity, out.limit);
-                          if (name == "since") {
-                              auto const since = core::parse_rfc3339(value);
-                              if (!since)
-                                  return quoted_name(name) +
-                                         " must be an RFC 3339 time, e.g. 2025-05-28T00:01:23Z";
-                              out.since = *since;
-                              return std::nullopt;
-                          }
-                          return unsupported(name);
-                      });
+    return each_param(
+        params, [&](std::string_view name, std::string_view value) -> std::optional<std::string> {
+            if (name == "limit") return parse_limit(name, value, capacity, out.limit);
+            if (name == "since") {
+                auto const since = core::parse_rfc3339(value);
+                if (!since)
+                    return quoted_name(name) +
+                           " must be an RFC 3339 time, e.g. 2025-05-28T00:01:23Z";
+                out.since = *since;
+                return std::nullopt;
+            }
+            return unsupported(name);
+        });
 }
 
 std::optional<std::string> parse_window_query(boost::urls::params_view params,
@@ -263,30 +263,28 @@ std::optional<std::string> parse_window_query(boost::urls::params_view params,
     auto const hours = longest.count() / 60;
     auto const most = longest.count() % 60 == 0 ? std::to_string(hours) + "h"
                                                 : std::to_string(longest.count()) + "m";
-    return each_param(params,
-                      [&](std::string_view name, std::string_view value) -> std::optional<std::string> {
-                          if (name != "window") return unsupported(name);
-                          auto const wrong = quoted_name(name) +
-                                             " must be a whole number of minutes, hours or days "
-                                             "(90m, 24h, 1d) up to " +
-                                             most;
-                          if (value.size() < 2) return wrong;
-                          std::int64_t n = 0;
-                          auto const digits = value.substr(0, value.size() - 1);
-                          auto const [ptr, ec] =
-                              std::from_chars(digits.data(), digits.data() + digits.size(), n);
-                          if (ec != std::errc{} || ptr != digits.data() + digits.size() || n < 1 ||
-                              n > 100'000)
-                              return wrong;
-                          switch (value.back()) {
-                          case 'm': out = std::chrono::minutes{n}; break;
-                          case 'h': out = std::chrono::hours{n}; break;
-                          case 'd': out = std::chrono::days{n}; break;
-                          default: return wrong;
-                          }
-                          if (out > longest) return wrong + " (alarms.performance_window_s)";
-                          return std::nullopt;
-                      });
+    return each_param(
+        params, [&](std::string_view name, std::string_view value) -> std::optional<std::string> {
+            if (name != "window") return unsupported(name);
+            auto const wrong = quoted_name(name) +
+                               " must be a whole number of minutes, hours or days "
+                               "(90m, 24h, 1d) up to " +
+                               most;
+            if (value.size() < 2) return wrong;
+            std::int64_t n = 0;
+            auto const digits = value.substr(0, value.size() - 1);
+            auto const [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
+            if (ec != std::errc{} || ptr != digits.data() + digits.size() || n < 1 || n > 100'000)
+                return wrong;
+            switch (value.back()) {
+            case 'm': out = std::chrono::minutes{n}; break;
+            case 'h': out = std::chrono::hours{n}; break;
+            case 'd': out = std::chrono::days{n}; break;
+            default: return wrong;
+            }
+            if (out > longest) return wrong + " (alarms.performance_window_s)";
+            return std::nullopt;
+        });
 }
 
 std::optional<std::string> parse_event_query(boost::urls::params_view params,
@@ -294,29 +292,29 @@ std::optional<std::string> parse_event_query(boost::urls::params_view params,
                                              event_query& out)
 {
     out = event_query{};
-    return each_param(params,
-                      [&](std::string_view name, std::string_view value) -> std::optional<std::string> {
-                          if (name == "events") {
-                              out.events = split_list(value);
-                              if (out.events.empty()) return quoted_name(name) + " must name at least one event";
-                              for (auto const& e : out.events) {
-                                  if (std::find(names.begin(), names.end(), e) != names.end()) continue;
-                                  std::string known;
-                                  for (auto n : names) known += (known.empty() ? "" : ", ") + std::string{n};
-                                  return quoted_name(name) + " names an unknown event '" +
-                                         e.substr(0, max_echoed_name) + "' (known: " + known + ")";
-                              }
-                              return std::nullopt;
-                          }
-                          if (name == "readings") {
-                              out.readings = split_list(value);
-                              if (out.readings.empty() || out.readings.size() > max_watched_sensors)
-                                  return quoted_name(name) + " must name 1 to " +
-                                         std::to_string(max_watched_sensors) + " sensor ids";
-                              return std::nullopt;
-                          }
-                          return unsupported(name);
-                      });
+    return each_param(
+        params, [&](std::string_view name, std::string_view value) -> std::optional<std::string> {
+            if (name == "events") {
+                out.events = split_list(value);
+                if (out.events.empty()) return quoted_name(name) + " must name at least one event";
+                for (auto const& e : out.events) {
+                    if (std::find(names.begin(), names.end(), e) != names.end()) continue;
+                    std::string known;
+                    for (auto n : names) known += (known.empty() ? "" : ", ") + std::string{n};
+                    return quoted_name(name) + " names an unknown event '" +
+                           e.substr(0, max_echoed_name) + "' (known: " + known + ")";
+                }
+                return std::nullopt;
+            }
+            if (name == "readings") {
+                out.readings = split_list(value);
+                if (out.readings.empty() || out.readings.size() > max_watched_sensors)
+                    return quoted_name(name) + " must name 1 to " +
+                           std::to_string(max_watched_sensors) + " sensor ids";
+                return std::nullopt;
+            }
+            return unsupported(name);
+        });
 }
 
 std::optional<std::string> reject_query(boost::urls::params_view params)

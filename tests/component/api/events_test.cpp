@@ -266,7 +266,8 @@ asio::awaitable<void> slow_and_fast_clients(fixture& f)
     // The slow one stops reading after its head; the fast one reads everything.
     auto slow = co_await client::open(f.server.port(), "/events", {}, 4096);
     auto fast = co_await client::open(f.server.port(), "/events");
-    constexpr std::size_t episodes = 600; // 1,200 events of ~600 bytes: far more than the socket buffers
+    constexpr std::size_t episodes =
+        600; // 1,200 events of ~600 bytes: far more than the socket buffers
     for (std::size_t i = 0; i < episodes; ++i) {
         f.episode("wtf-pipe-" + std::to_string(i % 50));
         if (i % 20 == 0) {

@@ -51,16 +51,18 @@ struct stream_producer {
 
 struct fixture {
     fixture()
-        : server{ioc.get_executor(), loopback(), api::services{pipeline, history, t0},
-                 {api::route{"/test/stream", api::method::get, api::access::data, [this](api::context&) {
-                                 producer.stream = std::make_shared<api::stream>(
-                                     producer.max_queued);
-                                 producer.stream->on_close([this] { producer.closed = true; });
-                                 api::response r;
-                                 r.content_type = "text/event-stream";
-                                 r.stream = producer.stream;
-                                 return r;
-                             }}}}
+        : server{ioc.get_executor(),
+                 loopback(),
+                 api::services{pipeline, history, t0},
+                 {api::route{
+                     "/test/stream", api::method::get, api::access::data, [this](api::context&) {
+                         producer.stream = std::make_shared<api::stream>(producer.max_queued);
+                         producer.stream->on_close([this] { producer.closed = true; });
+                         api::response r;
+                         r.content_type = "text/event-stream";
+                         r.stream = producer.stream;
+                         return r;
+                     }}}}
     {
         server.listen();
         asio::co_spawn(ioc, server.run(), [this](std::exception_ptr e) {

@@ -194,8 +194,7 @@ TEST_CASE("acknowledgements, shelves and sensors out of service survive a restar
     CHECK(ledger.state_of(*ledger.find(1)) == alarm::alarm_state::normal);
     CHECK(ledger.suppression_of(*ledger.find(2)) == alarm::suppression::shelved);
     CHECK(ledger.out_of_service("wtf-pipe-3"));
-    CHECK(alarm_of(again, 2).find("\"shelf\":{\"alarm_id\":2,\"by\":\"bob\"") !=
-          std::string::npos);
+    CHECK(alarm_of(again, 2).find("\"shelf\":{\"alarm_id\":2,\"by\":\"bob\"") != std::string::npos);
     CHECK(alarm_of(again, 3).find("\"out_of_service\":{\"by\":\"carol\"") != std::string::npos);
     CHECK(out_of_service.find("\"suppressed\":\"out_of_service\"") != std::string::npos);
     CHECK(acked.find("\"state\":\"acknowledged\"") != std::string::npos);
@@ -222,7 +221,8 @@ TEST_CASE("summaries leave out shelved alarms", "[component][app][alarm]")
     feed(daemon, "wtf-pipe-2", 45.0); // 3
     REQUIRE(run_until(ioc, [&] { return daemon.history().summary_count() == 2; }));
     std::size_t described = 0;
-    daemon.history().for_each_summary([&](store::summary const& s) { described = s.anomaly_count; });
+    daemon.history().for_each_summary(
+        [&](store::summary const& s) { described = s.anomaly_count; });
     CHECK(described == 1);
     daemon.stop();
     REQUIRE(run_until(ioc, [&] { return daemon.tasks().running() == 0; }));

@@ -45,8 +45,8 @@ struct fixture : test::router_fixture {
     {
         auto const body = R"({"timestamp": ")" +
                           core::format_rfc3339(t0 + std::chrono::seconds{second}) +
-                          R"(", "sensor_id": ")" + std::string{sensor} +
-                          R"(", "temperature": )" + std::to_string(temperature) + "}";
+                          R"(", "sensor_id": ")" + std::string{sensor} + R"(", "temperature": )" +
+                          std::to_string(temperature) + "}";
         return post(body);
     }
 
@@ -66,7 +66,8 @@ TEST_CASE("an acknowledged alarm shows who acknowledged it, when, and why", "[un
     REQUIRE(f.reading("wtf-pipe-1", 1, 45.2).status == 200);
     CHECK(parsed(f.get("/anomalies/1")).at("alarm").at("state") == "unacknowledged");
 
-    auto const r = f.command("/anomalies/1/ack", R"({"by": "alice", "comment": "checking pump 2"})");
+    auto const r =
+        f.command("/anomalies/1/ack", R"({"by": "alice", "comment": "checking pump 2"})");
     REQUIRE(r.status == 200);
     auto const alarm = alarm_of(r);
     CHECK(alarm.at("state") == "acknowledged");
@@ -91,13 +92,12 @@ TEST_CASE("an alarm that ended unacknowledged stays so until acknowledged, then 
     CHECK(alarm_of(r).at("state") == "normal");
 }
 
-TEST_CASE("commands on an unknown alarm are 404, whatever the id looks like",
-          "[unit][api][alarm]")
+TEST_CASE("commands on an unknown alarm are 404, whatever the id looks like", "[unit][api][alarm]")
 {
     fixture f;
-    for (auto const* target : {"/anomalies/99/ack", "/anomalies/abc/ack", "/anomalies/0/shelve",
-                               "/anomalies/18446744073709551616/unshelve",
-                               "/anomalies/-1/comments"}) {
+    for (auto const* target :
+         {"/anomalies/99/ack", "/anomalies/abc/ack", "/anomalies/0/shelve",
+          "/anomalies/18446744073709551616/unshelve", "/anomalies/-1/comments"}) {
         INFO(target);
         auto const r = f.command(target, R"({"by": "alice", "comment": "x", "duration_s": 60})");
         CHECK(r.status == 404);
@@ -114,7 +114,8 @@ TEST_CASE("acknowledging twice is 409 and changes nothing", "[unit][api][alarm]"
     REQUIRE(f.command("/anomalies/1/ack", R"({"by": "alice"})").status == 200);
     auto const again = f.command("/anomalies/1/ack", R"({"by": "bob", "comment": "me too"})");
     CHECK(again.status == 409);
-    CHECK_THAT(detail_of(again), Catch::Contains("already acknowledged") && Catch::Contains("alice"));
+    CHECK_THAT(detail_of(again),
+               Catch::Contains("already acknowledged") && Catch::Contains("alice"));
     CHECK(parsed(f.get("/anomalies/1")).at("alarm").at("acknowledged").at("by") == "alice");
 }
 
@@ -180,8 +181,7 @@ TEST_CASE("a shelf beyond the maximum is 422 naming the setting", "[unit][api][a
     auto const r = f.command("/anomalies/1/shelve", R"({"by": "alice", "duration_s": 3601})");
     CHECK(r.status == 422);
     CHECK_THAT(detail_of(r), Catch::Contains("alarms.max_shelve_s"));
-    CHECK(f.command("/anomalies/1/shelve", R"({"by": "alice", "duration_s": 3600})").status ==
-          200);
+    CHECK(f.command("/anomalies/1/shelve", R"({"by": "alice", "duration_s": 3600})").status == 200);
 }
 
 TEST_CASE("a shelved point's later repeats are recorded but shelved, out of the active counts",
@@ -508,8 +508,7 @@ TEST_CASE("a stream asking for a sensor's readings gets them; other streams do n
     CHECK_FALSE(f.alarms.events().watched("p"));
 }
 
-TEST_CASE("/metrics carries the alarm families and counts refusals by status",
-          "[unit][api][alarm]")
+TEST_CASE("/metrics carries the alarm families and counts refusals by status", "[unit][api][alarm]")
 {
     fixture f;
     REQUIRE(f.reading("wtf-pipe-1", 1, 45.2).status == 200);

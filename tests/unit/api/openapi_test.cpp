@@ -28,8 +28,9 @@ namespace json = boost::json;
 struct fixture : test::router_fixture {
     explicit fixture(api::settings s = {}) : router_fixture{{.api = std::move(s)}} {}
 
-    api::response send(api::method m, std::string_view target, std::string_view authorization = {},
-                       std::string_view body = R"({"sensor_id": "wtf-pipe-1", "temperature": 21.0})")
+    api::response
+    send(api::method m, std::string_view target, std::string_view authorization = {},
+         std::string_view body = R"({"sensor_id": "wtf-pipe-1", "temperature": 21.0})")
     {
         bool const post = m == api::method::post;
         return router_fixture::send(m, target, t0 + 2s, post ? body : "",
@@ -133,9 +134,8 @@ std::string example_body(json::value const& doc, json::object const& op)
 {
     auto const* body = op.if_contains("requestBody");
     if (!body) return {};
-    auto const* resolved = body->as_object().contains("$ref")
-                               ? resolve(doc, body->at("$ref").as_string())
-                               : body;
+    auto const* resolved =
+        body->as_object().contains("$ref") ? resolve(doc, body->at("$ref").as_string()) : body;
     REQUIRE(resolved);
     auto const& media = resolved->at("content").at("application/json").as_object();
     auto const* example = media.if_contains("example");
@@ -189,7 +189,7 @@ TEST_CASE("/openapi.json lists every route the router serves, and the router ser
             ++operations;
             auto const target = concrete_path(doc, path, op.as_object());
             auto const body = example_body(doc, op.as_object());
-            auto const r = verb == "get" ? f.send(api::method::get, target)
+            auto const r = verb == "get"  ? f.send(api::method::get, target)
                            : body.empty() ? f.send(api::method::post, target)
                                           : f.send(api::method::post, target, {}, body);
             INFO(target << ' ' << body << " -> " << (r.body ? *r.body : std::string{}));

@@ -25,7 +25,6 @@ using namespace std::chrono_literals;
 using namespace wtf;
 namespace json = boost::json;
 
-
 store::summary summary_text(std::string text, core::timestamp created)
 {
     store::summary s;

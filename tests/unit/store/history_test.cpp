@@ -267,8 +267,7 @@ TEST_CASE("an annotation learns of each change before the JSON is built, which t
     CHECK(m.observed.size() == 2);
 }
 
-TEST_CASE("refresh rebuilds the JSON of the anomalies it selects and tells its observers",
-          "[unit]")
+TEST_CASE("refresh rebuilds the JSON of the anomalies it selects and tells its observers", "[unit]")
 {
     store::history h{store::settings{}};
     marker m;
