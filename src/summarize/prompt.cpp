@@ -83,8 +83,10 @@ std::string anomaly_line(anomaly const& a, clock_style const& time)
             s += a.contributions[k].parameter;
         }
     }
-    s += a.cause == core::cause::instrument ? ", likely an instrument fault"
-                                            : ", likely a process change";
+    // The cause of the kinds beyond the seed's; the seed's say theirs by their name.
+    if (!core::kind_of(a.type).cause_implied)
+        s += a.cause == core::cause::instrument ? ", likely an instrument fault"
+                                                : ", likely a process change";
     auto const seconds = detail::episode_seconds(a);
     if (a.active()) {
         s += ", still active";

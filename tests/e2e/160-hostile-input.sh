@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Issue 11, end to end: a physically absurd value (1e300 °C) is a spike whose summary, anomaly,
+# Issue 11, end to end: a physically absurd value (1e300 °C) is an implausible value (issue 14)
+# whose summary, anomaly,
 # journal lines, Redis entries and logs hold exactly what was meant (no stack bytes, valid UTF-8);
 # a journal line with an absurd duration is skipped at start-up; a query key that decodes to
 # bytes that are not UTF-8 is answered with valid UTF-8.
@@ -30,10 +31,11 @@ wait_for 5 /status '.redis.connected'
 post_json /readings '{"sensor_id":"a","temperature":1e300}'
 expect_status 200 "an absurd but finite value"
 http GET /anomalies
-expect_json 'length == 1 and .[0].type == "spike" and .[0].value == 1e300
-    and .[0].message == "Temperature spike detected: 1e+300"' "the spike's value and message"
+expect_json 'length == 1 and .[0].type == "implausible" and .[0].value == 1e300
+    and .[0].message == "Temperature implausible value detected: 1e+300"' \
+    "the implausible value's value and message"
 wait_for 5 /summary '.count == 1'
-expect_json '.summaries[0] | contains("temperature spike of 1.0e+300°C")' "the summary's wording"
+expect_json '.summaries[0] | contains("implausible temperature of 1.0e+300°C")' "the summary's wording"
 expect_json '.summaries[0] | ([explode[] | select(. < 32 or . == 127)] == []) and length < 400' \
     "the summary holds no control character and nothing beyond its words"
 [[ "$BODY" != *10000000000000000525* ]] || fail "the summary spells out 1e300's digits: $BODY"
@@ -42,7 +44,7 @@ pass "GET /summary describes 1e300 in a few valid bytes"
 wait_for 5 /status '.redis.queued == 0'
 redis LRANGE summary_history 0 -1 >"$work/redis-summaries"
 iconv -f UTF-8 -t UTF-8 "$work/redis-summaries" >/dev/null || fail "summary_history is not UTF-8"
-grep -q 'temperature spike of 1.0e+300°C' "$work/redis-summaries" \
+grep -q 'implausible temperature of 1.0e+300°C' "$work/redis-summaries" \
     || fail "summary_history: $(cat "$work/redis-summaries")"
 redis LRANGE anomaly_history 0 -1 | jq -e '.value == 1e300' >/dev/null \
     || fail "anomaly_history: $(redis LRANGE anomaly_history 0 -1)"

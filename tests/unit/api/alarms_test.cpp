@@ -53,7 +53,9 @@ struct fixture : test::router_fixture {
     std::vector<std::int64_t> ids(std::string_view target)
     {
         std::vector<std::int64_t> out;
-        for (auto const& a : parsed(get(target)).as_array()) out.push_back(a.at("id").as_int64());
+        // A named value: a range-for over a member of a temporary outlives the temporary.
+        auto const list = parsed(get(target));
+        for (auto const& a : list.as_array()) out.push_back(a.at("id").as_int64());
         return out;
     }
 };
@@ -165,7 +167,8 @@ TEST_CASE("comments are added in order", "[unit][api][alarm]")
     REQUIRE(f.command("/anomalies/1/comments", R"({"by": "a", "comment": "one"})").status == 200);
     auto const r = f.command("/anomalies/1/comments", R"({"by": "b", "comment": "two"})");
     REQUIRE(r.status == 200);
-    auto const& comments = alarm_of(r).at("comments").as_array();
+    auto const alarm = alarm_of(r);
+    auto const& comments = alarm.at("comments").as_array();
     REQUIRE(comments.size() == 2);
     CHECK(comments[0].at("text") == "one");
     CHECK(comments[1].at("by") == "b");
@@ -368,7 +371,8 @@ TEST_CASE("GET /sensors pages through the sensors in id order with each one's st
     REQUIRE(f.command("/sensors/c/out-of-service", R"({"by": "x"})").status == 200);
     auto names = [&](std::string_view target) {
         std::vector<std::string> out;
-        for (auto const& s : parsed(f.get(target)).at("sensors").as_array())
+        auto const page = parsed(f.get(target));
+        for (auto const& s : page.at("sensors").as_array())
             out.emplace_back(s.at("sensor_id").as_string());
         return out;
     };

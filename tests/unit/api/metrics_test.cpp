@@ -40,7 +40,8 @@ constexpr std::array<double, 3> bounds{0.1, 0.5, 1.0};
 std::map<std::string, double> parse_exposition(std::string const& text)
 {
     static std::regex const sample_line{
-        R"(^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})? ([0-9eE.+-]+|NaN|[+-]Inf)$)"};
+        // Label values are quoted and may hold braces (route="/anomalies/{id}").
+        R"(^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*",?)*\})? ([0-9eE.+-]+|NaN|[+-]Inf)$)"};
     std::map<std::string, std::string> types;
     std::set<std::string> helped;
     std::map<std::string, double> samples;

@@ -344,7 +344,8 @@ TEST_CASE("auto gaps of readings years apart times a large multiple stay within 
         return core::timestamp{std::chrono::sys_days{std::chrono::year{y} / 1 / 1}};
     };
     for (int y : {1, 2001, 4001, 6001}) {
-        core::measurement const m{"flow", 55.0};
+        // Values that move, or a value unchanged for millennia would be a flatline.
+        core::measurement const m{"flow", 55.0 + y / 2000};
         d.observe(core::reading{"archive", year(y), std::span{&m, 1}}, out);
     }
     std::optional<std::chrono::microseconds> gap;
