@@ -233,28 +233,21 @@ asio::awaitable<void> redis_mirror::impl::run()
 {
     co_await asio::this_coro::throw_if_cancelled(false);
     if (!cfg.enabled) co_return;
-    redis::backoff backoff{cfg.max_backoff};
-    for (;;) {
-        redis::resp_connection c{ex};
-        auto const opened = co_await c.connect(cfg);
-        if (co_await cancelled()) break;
-        auto reason = opened.message;
-        if (!opened.failed()) {
-            on_connected();
-            auto const ended = co_await serve(c);
-            // At-least-once: whatever was sent but not answered stays at the front of the
-            // queue and goes again on the next connection (a write of three commands may be
-            // partly applied twice).
-            trim_to_limit();
-            c.close();
-            if (co_await cancelled()) break;
-            reason = ended.message;
-            // A Redis that accepts and then fails at once is retried with growing pauses.
-            if (answered) backoff.reset();
-        }
-        on_failure(reason, backoff.next());
-        if (!co_await backoff.wait()) break;
-    }
+    co_await redis::keep_connected(
+        ex, cfg,
+        {[this](redis::resp_connection& c) -> asio::awaitable<redis::outcome> {
+             on_connected();
+             auto const ended = co_await serve(c);
+             // At-least-once: whatever was sent but not answered stays at the front of the
+             // queue and goes again on the next connection (a write of three commands may be
+             // partly applied twice).
+             trim_to_limit();
+             co_return ended;
+         },
+         [this] { return answered; },
+         [this](std::string const& reason, std::chrono::milliseconds retry_in) {
+             on_failure(reason, retry_in);
+         }});
     trim_to_limit();
 }
 

@@ -1,6 +1,7 @@
 #include <wtf/redis/resp_connection.hpp>
 
 #include <wtf/core/periodic.hpp>
+#include <wtf/redis/retry.hpp>
 
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/cancellation_type.hpp>
@@ -28,12 +29,6 @@ using core::use_tuple;
 namespace {
 
 constexpr std::size_t read_chunk = 16 * 1024;
-
-asio::awaitable<bool> cancelled()
-{
-    auto const state = co_await asio::this_coro::cancellation_state;
-    co_return state.cancelled() != asio::cancellation_type::none;
-}
 
 outcome aborted() { return {asio::error::operation_aborted, "cancelled"}; }
 
@@ -242,6 +237,27 @@ bool log_throttle::allow() noexcept
     suppressed_ = held_;
     held_ = 0;
     return true;
+}
+
+asio::awaitable<void> keep_connected(asio::any_io_executor ex, settings const& cfg,
+                                     connection_hooks hooks)
+{
+    backoff pause{cfg.max_backoff};
+    for (;;) {
+        resp_connection c{ex};
+        auto const opened = co_await c.connect(cfg);
+        if (co_await cancelled()) co_return;
+        auto reason = opened.message;
+        if (!opened.failed()) {
+            auto const ended = co_await hooks.session(c);
+            c.close();
+            if (co_await cancelled()) co_return;
+            reason = ended.message;
+            if (hooks.healthy()) pause.reset();
+        }
+        hooks.failed(reason, pause.next());
+        if (!co_await pause.wait()) co_return;
+    }
 }
 
 } // namespace wtf::redis

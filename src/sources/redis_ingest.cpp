@@ -174,22 +174,13 @@ asio::awaitable<void> redis_ingest::impl::run()
 {
     co_await asio::this_coro::throw_if_cancelled(false);
     if (!status.enabled) co_return;
-    redis::backoff backoff{cfg.max_backoff};
-    for (;;) {
-        redis::resp_connection c{ex};
-        auto const opened = co_await c.connect(cfg);
-        if (co_await cancelled()) break;
-        auto reason = opened.message;
-        if (!opened.failed()) {
-            auto const ended = co_await session(c);
-            c.close();
-            if (co_await cancelled()) break;
-            reason = ended.message;
-            if (status.subscribed) backoff.reset();
-        }
-        on_failure(reason, backoff.next());
-        if (!co_await backoff.wait()) break;
-    }
+    co_await redis::keep_connected(
+        ex, cfg,
+        {[this](redis::resp_connection& c) { return session(c); },
+         [this] { return status.subscribed; },
+         [this](std::string const& reason, std::chrono::milliseconds retry_in) {
+             on_failure(reason, retry_in);
+         }});
     if (status.subscribed) {
         status.subscribed = false;
         ++version;

@@ -153,10 +153,15 @@ std::string strip_reasoning(std::string_view text)
     // Some templates open the block in the prompt, so the reply starts inside it: a closing tag
     // with no opening one ends reasoning that began at the start.
     for (auto const name : names) {
-        std::string const close = "</" + std::string{name} + ">";
+        // Appended, not "</" + std::string: GCC 12 -O3 reports a false -Wrestrict (PR 105329).
+        std::string close{"</"};
+        close += name;
+        close += '>';
         auto const c = low.find(close);
         if (c == std::string::npos) continue;
-        auto const open = low.find("<" + std::string{name});
+        std::string opening{"<"};
+        opening += name;
+        auto const open = low.find(opening);
         if (open == std::string::npos || open > c) i = std::max(i, c + close.size());
     }
 

@@ -14,6 +14,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -88,5 +89,18 @@ private:
     std::uint64_t suppressed_ = 0;
     std::uint64_t held_ = 0;
 };
+
+// The reconnect loop the mirror and the Redis source share: until cancelled, connect, run
+// `session` on the connection, and after each failure (to connect, or of the session) report it
+// with the pause before the next attempt, then wait that pause (redis::backoff). The pause
+// starts again from its first step after a session that `healthy()` approves, so a Redis that
+// accepts and then fails at once is still retried with growing pauses.
+struct connection_hooks {
+    std::function<boost::asio::awaitable<outcome>(resp_connection&)> session;
+    std::function<bool()> healthy;
+    std::function<void(std::string const& reason, std::chrono::milliseconds retry_in)> failed;
+};
+boost::asio::awaitable<void> keep_connected(boost::asio::any_io_executor ex, settings const& cfg,
+                                            connection_hooks hooks);
 
 } // namespace wtf::redis
