@@ -44,12 +44,13 @@ response get_docs(context& ctx);
 unsigned status_for(errc e) noexcept;
 
 // The alarm routes' shared answers (handlers_alarms.cpp): 503 when the process has no alarm
-// services, a refused command with the status its kind maps to, and the 404 of an id that is
-// not a number.
+// services, a refused command with the status its kind maps to, and the 404s of an id that is
+// not a number and of one nothing is held under.
 response alarms_unavailable();
 response refused(alarm::refusal const& r);
 std::optional<std::uint64_t> parse_id(std::string_view text) noexcept;
 response unknown_id(std::string_view text);
+response missing_id(std::uint64_t id);
 
 inline std::shared_ptr<std::string const> share(std::string&& text)
 {

@@ -6,6 +6,7 @@
 #include "api/detail/query.hpp"
 
 #include <wtf/core/json_writer.hpp>
+#include <wtf/core/utf8.hpp>
 
 #include <charconv>
 #include <string>
@@ -24,6 +25,8 @@ response alarm_command(context& ctx, command_fields fields, Command run)
     if (!alarms) return alarms_unavailable();
     auto const id = parse_id(ctx.params[0]);
     if (!id) return unknown_id(ctx.params[0]);
+    // What is not there is 404 whatever the body says: the id is the first thing wrong.
+    if (alarms->ledger.find(*id) == nullptr) return missing_id(*id);
     command_body body;
     if (auto problem = parse_command(ctx.req.body, fields, body))
         return error_response(problem->status, problem->detail);
@@ -68,10 +71,17 @@ std::optional<std::uint64_t> parse_id(std::string_view text) noexcept
 response unknown_id(std::string_view text)
 {
     std::string detail = "no anomaly with id '";
-    detail += text.substr(0, 32);
-    if (text.size() > 32) detail += "...";
+    auto const shown = core::utf8_prefix(text, 32);
+    detail += shown;
+    if (shown.size() < text.size()) detail += "...";
     detail += "': ids are whole numbers from 1";
     return error_response(404, detail);
+}
+
+response missing_id(std::uint64_t id)
+{
+    return error_response(404, "no anomaly with id " + std::to_string(id) +
+                                   " (unknown, or no longer in the history)");
 }
 
 response get_anomaly(context& ctx)
@@ -80,9 +90,7 @@ response get_anomaly(context& ctx)
     auto const id = parse_id(ctx.params[0]);
     if (!id) return unknown_id(ctx.params[0]);
     auto const json = ctx.svc.history.json_of(*id);
-    if (json.empty())
-        return error_response(404, "no anomaly with id " + std::to_string(*id) +
-                                       " (unknown, or no longer in the history)");
+    if (json.empty()) return missing_id(*id);
     return json_response(share(std::string{json}));
 }
 
