@@ -28,9 +28,13 @@ namespace {
 
 // Normal operation: an Ornstein-Uhlenbeck walk in step units. Each step closes `reversion` of
 // the distance to the middle of the normal band and adds noise of `noise` band widths; the
-// stationary spread is then about 0.07 widths, so the clamp below rarely bites.
-constexpr double reversion = 0.1;
-constexpr double noise = 0.03;
+// stationary spread is then about 0.07 widths, so the clamp below rarely bites. A controlled
+// plant's flow and pressure come back to their set point within seconds: the walk's step-to-step
+// change is 0.4 of twice its variance, well clear of what the multivariate detector takes for an
+// integrating quantity (detect.multivariate.slow_ratio, 0.1), whose centre would follow a
+// closing valve and hide it.
+constexpr double reversion = 0.2;
+constexpr double noise = 0.04;
 // Normal values keep this fraction of the band's width away from its edges, so normal
 // operation raises nothing.
 constexpr double normal_margin = 0.15;
@@ -62,6 +66,10 @@ constexpr double jump_max_s = 12.0;
 constexpr double valve_shift = 0.4;
 constexpr double valve_ramp_s = 20.0;
 constexpr double valve_min_s = 240.0;
+// Valves stay open for a sensor's first readings: the multivariate detector learns normal
+// operation from them (detect.multivariate.warmup, 400 by default), and a valve closed then
+// would be learned as normal. Half as many again leaves room for the smoothing to settle.
+constexpr std::uint64_t valve_quiet_steps = 600;
 constexpr double valve_max_s = 420.0;
 
 double round1(double v) noexcept { return std::round(v * 10.0) / 10.0; }
@@ -142,6 +150,7 @@ void generator_model::impl::start_episode(sensor_state& s, std::chrono::millisec
     } else if (u < p_spike + p_drift + p_dropout + p_stuck + p_jump + p_valve) {
         double const length = s.rng.uniform(valve_min_s, valve_max_s);
         if (!flow || !pressure) return; // no valve to close without both quantities
+        if (steps < valve_quiet_steps) return;
         s.episode = episode_kind::valve;
         s.episode_start = now;
         s.episode_end = now + model_seconds(length);

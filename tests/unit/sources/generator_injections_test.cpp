@@ -51,11 +51,6 @@ sources::generator_settings only(double stucks, double jumps, double valves)
 recorder run(sources::generator_settings const& s, double hours)
 {
     detect::settings d;
-    // The generator's walk reverts a tenth of the way each step, so var(Δx)/2var(x) is about
-    // 0.1, right at the default slow_ratio: flow and pressure would count as integrating and
-    // their centres follow a closing valve within slow_adapt_s (120 s), hiding it. The
-    // generator's plant is not an integrating one; a plant like it sets slow_ratio = 0.
-    d.multivariate.slow_ratio = 0.0;
     detect::detector det{d, start};
     sources::generator_model model{s, sources::generated_parameters(d)};
     recorder out;
@@ -100,20 +95,26 @@ TEST_CASE("A jumping transmitter in the generator is a jump that returns, an ins
     CHECK(out.of(core::anomaly_type::flatline).empty());
 }
 
-TEST_CASE("A closing valve in the generator is a multivariate process anomaly driven by flow "
-          "and pressure",
+TEST_CASE("A closing valve in the generator is one multivariate process anomaly driven by "
+          "flow or pressure",
           "[unit]")
 {
+    // 6 h at 2 an hour: about 11 closings of 4 to 7 min, none in the first 600 readings, while
+    // the baseline is learned.
     auto const out = run(only(0.0, 0.0, 2.0), 6.0);
     auto const joint = out.of(core::anomaly_type::multivariate);
-    REQUIRE_FALSE(joint.empty());
-    std::size_t valve_like = 0;
+    CHECK(joint.size() >= 6);
     for (auto const& a : joint) {
-        REQUIRE(a.contributions.size() >= 1);
+        INFO(core::format_rfc3339(a.started_at));
+        REQUIRE(a.contributions.size() >= 2);
         auto const top = a.contributions[0].parameter;
-        if (a.cause == core::cause::process && (top == "flow" || top == "pressure")) ++valve_like;
+        CHECK((top == "flow" || top == "pressure"));
+        CHECK(a.cause == core::cause::process);
+        CHECK(a.started_at >= start + 1200s);
+        // One closing, one episode: it lasts about as long as the valve is shut.
+        CHECK(*a.duration_seconds >= 120.0);
+        CHECK(*a.duration_seconds <= 480.0);
     }
-    CHECK(valve_like >= 1);
     CHECK(out.of(core::anomaly_type::drift).empty());
     CHECK(out.of(core::anomaly_type::jump).empty());
 }
@@ -122,4 +123,27 @@ TEST_CASE("Normal operation of the generator raises nothing from the new detecto
 {
     auto const out = run(only(0.0, 0.0, 0.0), 24.0);
     CHECK(out.opened.empty());
+}
+
+// The measurement behind the per-series defaults (README, "Beyond the bands"): 100 sensor-days
+// of normal operation, no episode from the per-series rules; the multivariate detector's count
+// is printed (3 when last measured: one a month of a sensor). Too long for every run; on demand
+// with `wtf_unit_tests "[.measure]"`.
+TEST_CASE("100 sensor-days of the generator's normal operation", "[.measure]")
+{
+    auto s = only(0.0, 0.0, 0.0);
+    s.sensors.clear();
+    for (int i = 0; i < 10; ++i) s.sensors.push_back("wtf-pipe-" + std::to_string(i));
+    auto const out = run(s, 240.0);
+    std::string per_series;
+    std::size_t joint = 0;
+    for (auto const& a : out.opened) {
+        if (a.type == core::anomaly_type::multivariate)
+            ++joint;
+        else
+            per_series += a.sensor_id + ' ' + std::string{core::to_string(a.type)} + '\n';
+    }
+    INFO(per_series);
+    CHECK(per_series.empty());
+    WARN("multivariate episodes in 100 sensor-days: " << joint);
 }

@@ -102,11 +102,11 @@ TEST_CASE("The first readings of seed 42 with default settings are pinned", "[un
     auto const first = run(generator_settings{}, 1);
     REQUIRE(first.size() == 3);
     CHECK(first[0].sensor == "wtf-pipe-1");
-    CHECK(first[0].values == std::vector<double>{23.0, 2.0, 59.9});
+    CHECK(first[0].values == std::vector<double>{23.2, 2.0, 59.8});
     CHECK(first[1].sensor == "wtf-pipe-2");
-    CHECK(first[1].values == std::vector<double>{22.3, 2.0, 62.6});
+    CHECK(first[1].values == std::vector<double>{22.2, 2.0, 63.2});
     CHECK(first[2].sensor == "wtf-pipe-3");
-    CHECK(first[2].values == std::vector<double>{22.0, 2.1, 55.3});
+    CHECK(first[2].values == std::vector<double>{21.8, 2.1, 54.2});
     for (auto const& r : first) CHECK(r.time == start);
 }
 
