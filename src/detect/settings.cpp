@@ -7,7 +7,8 @@ namespace {
 // The per-series rules for the seed generator's plant, measured on 100 simulated sensor-days of
 // its normal operation (docs/decisions.md): a rate limit of a fifth of the normal band's width
 // per second is twice the fastest normal change; 300 s unchanged is over six times the longest
-// still spell (pressure, at its 0.1 bar resolution); the valid ranges are what the physics allows.
+// still spell (pressure, at its 0.1 bar resolution); the valid ranges are what the physics allows;
+// a deviation of 5 robust standard deviations held for 10 readings never happened.
 parameter_rules seed_parameter(std::string name, std::string unit, core::band spike,
                                core::band normal, double clear_margin, core::band valid)
 {
@@ -20,6 +21,7 @@ parameter_rules seed_parameter(std::string name, std::string unit, core::band sp
     p.valid = valid;
     p.max_rate_per_s = 0.2 * (normal.high - normal.low);
     p.flat_for = std::chrono::seconds{300};
+    p.deviation_z = 5.0;
     return p;
 }
 

@@ -24,7 +24,7 @@ expect_in "$work/out" "no anomalies to describe" "why the LLM was not asked"
 pass "data.csv: ten office temperatures, no anomalies, and the report says so"
 
 analyze --no-llm "$data/seed/data.csv" || fail "analyze without --map exited $?"
-expect_in "$work/out" "judged by the deviation rule and the multivariate detector \(1\): sensor-value" "unjudged parameter"
+expect_in "$work/out" "judged only by the multivariate detector \(1\): sensor-value" "unjudged parameter"
 pass "without --map the report says sensor-value has no thresholds"
 
 # --- A day of the seed generator's readings with injected anomalies ---------------------------
@@ -106,7 +106,7 @@ expect_in "$work/out" "valve1-0.csv: $skab_rows rows, 0 rejected \(wide, ';'-sep
 expect_in "$work/out" "^Readings: $skab_rows accepted" "every SKAB row"
 expect_in "$work/out" "^Time span: 2020-03-09T10:14:33Z to 2020-03-09T10:34:32Z" "the SKAB span"
 expect_in "$work/out" "^Parameters judged \(1\): Temperature" "the configured parameter"
-expect_in "$work/out" "judged by the deviation rule and the multivariate detector \(7\): Accelerometer1RMS, Accelerometer2RMS, Current, Pressure, Thermocouple, Voltage, Volume Flow RateRMS" "the other columns"
+expect_in "$work/out" "judged only by the multivariate detector \(7\): Accelerometer1RMS, Accelerometer2RMS, Current, Pressure, Thermocouple, Voltage, Volume Flow RateRMS" "the other columns"
 [ -s "$work/err" ] && fail "SKAB produced warnings: $(cat "$work/err")"
 # The labelled anomaly of valve1/0.csv runs from 10:24:33 to 10:31:32: the drift lies inside it.
 jq -s -e 'length >= 1 and any(.[]; .type == "drift" and .parameter == "Temperature")

@@ -35,8 +35,10 @@ struct parameter_rules {
     std::chrono::milliseconds flat_for{0};
     double flat_tolerance = 0.0;
     // Deviation: |z| against the series' own EWMA mean and spread over deviation_window readings
-    // above this for deviation_hold readings in a row (0: off). Unitless, so on by default.
-    double deviation_z = 5.0;
+    // above this for deviation_hold readings in a row (0: off). Off unless a table sets it: on
+    // plant data without a table (SKAB's normal-operation file) a fixed z alarms where the
+    // multivariate detector, which judges such parameters, does not.
+    double deviation_z = 0.0;
     std::size_t deviation_window = 300;
     std::size_t deviation_hold = 10;
 
@@ -61,11 +63,11 @@ struct multivariate_settings {
     double alarm = 2.25;          // statistic over its limit above this: an alarming reading
     double clear = 0.7;           // below clear·alarm: a calm reading
     std::size_t vote_n = 64;      // readings in the vote window (at most 64)
-    std::size_t vote_k = 32;      // alarming readings in it that open (calm ones that end)
+    std::size_t vote_k = 38;      // alarming readings in it that open (calm ones that end)
     double min_duration_s = 60.0; // an excursion lasts this long before it is an episode
     double adapt_s = 300.0;       // time constant of the centre following the plant while calm
     double slow_adapt_s = 120.0;  // integrating parameters' centre follows them always (0: never)
-    double settle_s = 60.0;       // after an episode ends in a new state, it is learned this long
+    double settle_s = 35.0;       // after an episode ends in a new state, it is learned this long
     double max_episode_s =
         600.0; // an episode this old ends, the plant learned as settled (0: never)
     // Fixed by the research behind the defaults; not in the configuration file.

@@ -136,8 +136,7 @@ std::string render(report const& r)
     out += "Parameters judged (" + std::to_string(r.parameters.size()) +
            "): " + (r.parameters.empty() ? std::string{"none"} : joined(r.parameters)) + '\n';
     if (!r.unjudged_parameters.empty()) {
-        out += "Parameters without thresholds, judged by the deviation rule and the "
-               "multivariate detector (" +
+        out += "Parameters without thresholds, judged only by the multivariate detector (" +
                std::to_string(r.unjudged_parameters.size()) +
                "): " + joined(r.unjudged_parameters) +
                "\n  (give each a [detect.parameters.NAME] table in --config, or --map "

@@ -74,7 +74,8 @@ public:
             hand_over(t, report);
             return false;
         }
-        // A parameter without a table: only the unitless deviation rule has a sensible default.
+        // A parameter without a table has no rule here: nothing has a default that fits a
+        // quantity of unknown units and behaviour. The multivariate detector judges it.
         static parameter_rules const unknown_parameter;
         auto const& p = ctx.rules != nullptr ? *ctx.rules : unknown_parameter;
         judge_jump(ctx, p, t, value, report);

@@ -76,7 +76,7 @@ TEST_CASE("the report counts anomalies by kind, failures and skipped readings", 
     CHECK_THAT(text, Catch::Contains(
                          "Sensors (25): x (4 readings, dropout gap not known yet); and 24 more\n"));
     CHECK_THAT(text, Catch::Contains("Parameters judged (0): none\n"));
-    CHECK_THAT(text, Catch::Contains("judged by the deviation rule and the multivariate "
+    CHECK_THAT(text, Catch::Contains("judged only by the multivariate "
                                      "detector (1): Voltage\n"));
     CHECK_THAT(text, Catch::Contains("Anomalies: 4 (2 spikes, 1 drift, 1 dropout); 1 still open "
                                      "at the end of the data\n"));

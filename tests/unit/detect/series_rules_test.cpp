@@ -153,19 +153,37 @@ TEST_CASE("A deviation needs deviation_hold unusual readings in a row and does n
     CHECK(out.closed(core::anomaly_type::deviation).size() == 1);
 }
 
-TEST_CASE("A parameter without a table gets only the deviation rule", "[unit]")
+TEST_CASE("A parameter without a table gets no per-series rule; a table turns deviation on",
+          "[unit]")
 {
-    detect::detector d{rule_settings(), t0};
     recorder out;
     double t = 0.0;
-    for (int i = 0; i < 400; ++i) feed(d, out, t += 1.0, "turbidity", 0.5); // stuck: no rule
-    for (int i = 0; i < 300; ++i) feed(d, out, t += 1.0, "conductivity", 500.0 + std::sin(i * 1.7));
-    for (int i = 0; i < 5; ++i) feed(d, out, t += 1.0, "conductivity", -100.0); // no range
-    for (int i = 0; i < 20; ++i) feed(d, out, t += 1.0, "conductivity", 500.0 + std::sin(i * 1.7));
-    CHECK(out.opened(core::anomaly_type::flatline).empty());
-    CHECK(out.opened(core::anomaly_type::implausible).empty());
-    CHECK(out.opened(core::anomaly_type::jump).empty());
-    CHECK(out.opened(core::anomaly_type::deviation).empty());
-    for (int i = 0; i < 30; ++i) feed(d, out, t += 1.0, "conductivity", 550.0);
+    auto unusual_conductivity = [&](detect::detector& d) {
+        for (int i = 0; i < 300; ++i)
+            feed(d, out, t += 1.0, "conductivity", 500.0 + std::sin(i * 1.7));
+        for (int i = 0; i < 30; ++i) feed(d, out, t += 1.0, "conductivity", 550.0);
+    };
+    {
+        detect::detector d{rule_settings(), t0};
+        for (int i = 0; i < 400; ++i) feed(d, out, t += 1.0, "turbidity", 0.5); // stuck: no rule
+        for (int i = 0; i < 5; ++i) feed(d, out, t += 1.0, "conductivity", -100.0); // no range
+        unusual_conductivity(d);
+        CHECK(out.events.empty());
+    }
+    // A table with bands only: its bands, no deviation (nothing sensible to assume about it).
+    auto s = rule_settings();
+    detect::parameter_rules conductivity;
+    conductivity.name = "conductivity";
+    conductivity.spike = {0.0, 5000.0};
+    conductivity.normal = {0.0, 4000.0};
+    s.parameters.push_back(conductivity);
+    {
+        detect::detector d{s, t0};
+        unusual_conductivity(d);
+        CHECK(out.events.empty());
+    }
+    s.parameters.back().deviation_z = 5.0;
+    detect::detector d{s, t0};
+    unusual_conductivity(d);
     CHECK(out.opened(core::anomaly_type::deviation).size() == 1);
 }
