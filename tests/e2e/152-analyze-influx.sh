@@ -20,7 +20,8 @@ awk 'BEGIN {
             temp = 20 + (i % 7) * 0.5
             if (s == 1 && t == 300) temp = 45.2
             if (s == 2 && t >= 602 && t <= 660) continue
-            printf "readings,sensor_id=wtf-pipe-%d,site=north temperature=%.1f,pressure=2.0,flow=55.0 %d\n", s, temp, 1748390400 + t
+            # Pressure and flow move a little, as live ones do: constant ones would be stuck.
+            printf "readings,sensor_id=wtf-pipe-%d,site=north temperature=%.1f,pressure=%.1f,flow=%.1f %d\n", s, temp, 2.0 + (i % 5) * 0.1, 55 + (i % 3), 1748390400 + t
         }
     }
 }' >"$work/points.lp"

@@ -32,9 +32,20 @@ llm_pid=$!
 trap 'kill -KILL "$llm_pid" 2>/dev/null || true; cleanup' EXIT
 for _ in $(seq 200); do [ -s "$work/llm-port" ] && break; sleep 0.025; done
 [ -s "$work/llm-port" ] || fail "the LLM stand-in did not start: $(cat "$work/llm.out")"
+# The readings hold exactly still between the injections, which the flatline rule would call
+# stuck transmitters: it is off, so the batch is the corpus's.
 cat >"$work/wtfd.toml" <<TOML
 [detect]
 dropout_gap_s = 10.0
+
+[detect.parameters.temperature]
+flat_for_s = 0
+
+[detect.parameters.pressure]
+flat_for_s = 0
+
+[detect.parameters.flow]
+flat_for_s = 0
 
 [llm]
 base_url = "http://127.0.0.1:$(cat "$work/llm-port")/v1"
