@@ -10,6 +10,15 @@ namespace wtf::summarize {
 
 namespace {
 
+// "a temperature spike", "an Accelerometer1RMS deviation": the article by the first letter,
+// which is right for every word but the few that start with a voiced "u" or a silent "h".
+std::string a_or_an(std::string_view word)
+{
+    bool const vowel = !word.empty() &&
+                       std::string_view{"aeiouAEIOU"}.find(word.front()) != std::string_view::npos;
+    return (vowel ? "an " : "a ") + std::string{word};
+}
+
 using core::anomaly;
 using core::anomaly_type;
 using detail::clock_text;
@@ -132,8 +141,8 @@ std::string further_clause(anomaly const& a, style const& st)
         return a.active() ? s + " and was still ongoing" : s;
     }
     case anomaly_type::jump: {
-        std::string s =
-            "a " + a.parameter + " jump to " + value + " was detected at " + st.time(a.detected_at);
+        std::string s = a_or_an(a.parameter) + " jump to " + value + " was detected at " +
+                        st.time(a.detected_at);
         if (a.active()) return s + " and had not come back yet";
         if (a.evidence.basis == "returned")
             if (auto const d = episode_seconds(a))
@@ -149,7 +158,7 @@ std::string further_clause(anomaly const& a, style const& st)
     }
     case anomaly_type::deviation: {
         auto const peak = peak_clause(a);
-        return "a " + a.parameter + " deviation of " + value + (peak.empty() ? "," : peak) +
+        return a_or_an(a.parameter) + " deviation of " + value + (peak.empty() ? "," : peak) +
                " unusual for this sensor though inside its bands," + span_text(a, st);
     }
     case anomaly_type::multivariate:
@@ -167,13 +176,13 @@ std::string kind_clause(anomaly const& a, style const& st)
     std::string s;
     switch (a.type) {
     case anomaly_type::spike:
-        s = "a " + a.parameter + " spike";
+        s = a_or_an(a.parameter) + " spike";
         if (a.value) s += " of " + with_unit(*a.value, a.unit);
         s += peak_clause(a) + " was detected at " + st.time(a.detected_at);
         if (a.active()) s += " and was still ongoing";
         return s;
     case anomaly_type::drift: {
-        s = "a " + a.parameter + " drift";
+        s = a_or_an(a.parameter) + " drift";
         if (a.value) s += " of " + with_unit(*a.value, a.unit);
         s += peak_clause(a);
         auto const d = episode_seconds(a);
