@@ -490,6 +490,18 @@ std::optional<refusal> check_sensor(std::string_view sensor_id, std::size_t max_
     return std::nullopt;
 }
 
+// A sensor's service change, taken out or back, by whom and why.
+transition service_change(action a, std::string_view sensor_id, note const& n, core::timestamp at)
+{
+    transition t;
+    t.action = a;
+    t.sensor_id = sensor_id;
+    t.at = at;
+    t.by = n.by;
+    t.comment = n.comment;
+    return t;
+}
+
 } // namespace
 
 result<transition> ledger::take_out_of_service(std::string_view sensor_id, note const& n,
@@ -507,12 +519,7 @@ result<transition> ledger::take_out_of_service(std::string_view sensor_id, note 
                       std::to_string(service_.size()) +
                           " sensors are out of service, the most allowed at once "
                           "(alarms.max_out_of_service)");
-    transition t;
-    t.action = action::out_of_service;
-    t.sensor_id = sensor_id;
-    t.at = at;
-    t.by = n.by;
-    t.comment = n.comment;
+    auto const t = service_change(action::out_of_service, sensor_id, n, at);
     apply(t);
     ++transitions_[static_cast<std::size_t>(t.action)];
     return t;
@@ -527,12 +534,7 @@ result<transition> ledger::return_to_service(std::string_view sensor_id, note co
     if (!out_of_service(sensor_id))
         return refuse(refusal_kind::conflict,
                       "sensor " + std::string{sensor_id} + " is in service");
-    transition t;
-    t.action = action::in_service;
-    t.sensor_id = sensor_id;
-    t.at = at;
-    t.by = n.by;
-    t.comment = n.comment;
+    auto const t = service_change(action::in_service, sensor_id, n, at);
     apply(t);
     ++transitions_[static_cast<std::size_t>(t.action)];
     return t;
