@@ -109,6 +109,7 @@ std::vector<std::string_view> ledger::out_of_service_sensors() const
 
 state_counts ledger::counts() const
 {
+    if (counted_ && counted_version_ == version_) return *counted_;
     state_counts c;
     for (auto const& a : alarms_) {
         switch (suppression_of(a)) {
@@ -123,6 +124,8 @@ state_counts ledger::counts() const
         case alarm_state::normal: ++c.normal; break;
         }
     }
+    counted_ = c;
+    counted_version_ = version_;
     return c;
 }
 

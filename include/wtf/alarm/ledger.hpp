@@ -206,6 +206,10 @@ private:
     std::array<std::uint64_t, action_count> transitions_{};
     std::array<std::uint64_t, refusal_kind_count> refusals_{};
     mutable std::string key_scratch_;
+    // counts() walks every alarm and every GET /status asks for it: kept until the next change
+    // (every change raises version_).
+    mutable std::uint64_t counted_version_ = 0;
+    mutable std::optional<state_counts> counted_;
 };
 
 } // namespace wtf::alarm
