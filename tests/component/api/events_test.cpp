@@ -25,6 +25,7 @@
 #include <chrono>
 #include <exception>
 #include <optional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -218,12 +219,16 @@ private:
 
     asio::awaitable<void> read_some()
     {
+        // The timer may have fired, its handler queued, when the read completes; cancel() cannot
+        // take that back, and the client may be gone when it runs. So the handler asks first.
+        auto const reading = std::make_shared<bool>(true);
         asio::steady_timer timer{socket_.get_executor(), 100ms};
-        timer.async_wait([this](boost::system::error_code ec) {
-            if (!ec) socket_.cancel();
+        timer.async_wait([this, reading](boost::system::error_code ec) {
+            if (!ec && *reading) socket_.cancel();
         });
         char buf[16 * 1024];
         auto const [ec, n] = co_await socket_.async_read_some(asio::buffer(buf), use_tuple);
+        *reading = false;
         timer.cancel();
         text_.append(buf, n);
         if (ec && ec != asio::error::operation_aborted) closed_ = true;
