@@ -9,6 +9,7 @@
 // One thread, one io_context: the clients, the sender and the timers share it, as they would
 // share a core with wtfd on the 2-core target machine.
 
+#include <wtf/core/periodic.hpp>
 #include <wtf/core/time.hpp>
 
 #include <boost/asio/co_spawn.hpp>
@@ -78,7 +79,7 @@ asio::awaitable<void> client(options const& o, results& r, std::size_t index)
     char buf[64 * 1024];
     for (;;) {
         auto const [ec, n] =
-            co_await socket.async_read_some(asio::buffer(buf), asio::as_tuple(asio::use_awaitable));
+            co_await socket.async_read_some(asio::buffer(buf), wtf::core::use_tuple);
         if (ec) break;
         text.append(buf, n);
         if (head) {
@@ -131,7 +132,7 @@ asio::awaitable<void> sender(options const& o, results& r)
     while (std::chrono::steady_clock::now() - start < std::chrono::seconds{o.seconds}) {
         next += 10ms;
         tick.expires_at(next);
-        co_await tick.async_wait(asio::as_tuple(asio::use_awaitable));
+        co_await tick.async_wait(wtf::core::use_tuple);
         auto const now = wtf::core::format_rfc3339(wtf::core::now());
         std::string body;
         body.reserve(static_cast<std::size_t>(per_batch) * 80);
@@ -151,8 +152,9 @@ asio::awaitable<void> sender(options const& o, results& r)
             open.push_back(s);
         }
         for (int i = written; i < per_batch; ++i) {
-            int const s =
-                static_cast<int>((batch * per_batch + static_cast<unsigned>(i)) % sensors);
+            auto const at =
+                batch * static_cast<std::uint64_t>(per_batch) + static_cast<std::uint64_t>(i);
+            int const s = static_cast<int>(at % sensors);
             if (std::find(open.begin(), open.end(), s) == open.end()) add(s, 21.0 + (i % 10) * 0.1);
         }
         ++batch;
