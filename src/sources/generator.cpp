@@ -29,10 +29,10 @@ namespace {
 // Normal operation: an Ornstein-Uhlenbeck walk in step units. Each step closes `reversion` of
 // the distance to the middle of the normal band and adds noise of `noise` band widths; the
 // stationary spread is then about 0.07 widths, so the clamp below rarely bites. A controlled
-// plant's flow and pressure come back to their set point within seconds: the walk's step-to-step
-// change is 0.4 of twice its variance, well clear of what the multivariate detector takes for an
-// integrating quantity (detect.multivariate.slow_ratio, 0.1), whose centre would follow a
-// closing valve and hide it.
+// plant's flow and pressure come back to their set point within seconds: the variance of the
+// walk's step-to-step change is a fifth of twice its own variance, twice the share below which
+// the multivariate detector takes a quantity for integrating (detect.multivariate.slow_ratio,
+// 0.1) and lets its centre follow, which would hide a closing valve.
 constexpr double reversion = 0.2;
 constexpr double noise = 0.04;
 // Normal values keep this fraction of the band's width away from its edges, so normal
@@ -66,11 +66,11 @@ constexpr double jump_max_s = 12.0;
 constexpr double valve_shift = 0.4;
 constexpr double valve_ramp_s = 20.0;
 constexpr double valve_min_s = 240.0;
-// Valves stay open for a sensor's first readings: the multivariate detector learns normal
-// operation from them (detect.multivariate.warmup, 400 by default), and a valve closed then
-// would be learned as normal. Half as many again leaves room for the smoothing to settle.
-constexpr std::uint64_t valve_quiet_steps = 600;
 constexpr double valve_max_s = 420.0;
+// Valves stay open for the first steps of a run: the multivariate detector learns each sensor's
+// normal operation from its first readings (detect.multivariate.warmup, 400 by default), and a
+// valve closed then would be learned as normal. Half as many again lets the smoothing settle.
+constexpr std::uint64_t valve_quiet_steps = 600;
 
 double round1(double v) noexcept { return std::round(v * 10.0) / 10.0; }
 double ceil1(double v) noexcept { return std::ceil(v * 10.0) / 10.0; }
