@@ -35,6 +35,28 @@ void append_digits(std::string& out, long long v, int width)
     out.append(buf.data() + i, buf.size() - static_cast<std::size_t>(i));
 }
 
+// "2025-05-28T08:30:00" of `time`, clamped into the valid range (floor<days> of a time near the
+// limits of int64 would overflow); returns its microseconds within the second.
+long long append_date_time(std::string& out, timestamp time)
+{
+    auto const t = std::clamp(time, earliest_time, latest_time);
+    auto const day_start = floor<days>(t);
+    year_month_day const ymd{day_start};
+    hh_mm_ss const hms{t - day_start};
+    append_digits(out, static_cast<int>(ymd.year()), 4);
+    out += '-';
+    append_digits(out, static_cast<unsigned>(ymd.month()), 2);
+    out += '-';
+    append_digits(out, static_cast<unsigned>(ymd.day()), 2);
+    out += 'T';
+    append_digits(out, hms.hours().count(), 2);
+    out += ':';
+    append_digits(out, hms.minutes().count(), 2);
+    out += ':';
+    append_digits(out, hms.seconds().count(), 2);
+    return hms.subseconds().count();
+}
+
 } // namespace
 
 timestamp now() noexcept
@@ -97,24 +119,7 @@ boost::system::result<timestamp> parse_rfc3339(std::string_view s) noexcept
 
 void append_rfc3339(std::string& out, timestamp time)
 {
-    // floor<days> of a time near the limits of int64 would overflow.
-    auto const t = std::clamp(time, earliest_time, latest_time);
-    auto const day_start = floor<days>(t);
-    year_month_day const ymd{day_start};
-    hh_mm_ss const hms{t - day_start};
-
-    append_digits(out, static_cast<int>(ymd.year()), 4);
-    out += '-';
-    append_digits(out, static_cast<unsigned>(ymd.month()), 2);
-    out += '-';
-    append_digits(out, static_cast<unsigned>(ymd.day()), 2);
-    out += 'T';
-    append_digits(out, hms.hours().count(), 2);
-    out += ':';
-    append_digits(out, hms.minutes().count(), 2);
-    out += ':';
-    append_digits(out, hms.seconds().count(), 2);
-    auto const micros = hms.subseconds().count();
+    auto const micros = append_date_time(out, time);
     if (micros != 0) {
         out += '.';
         if (micros % 1000 == 0) {
@@ -135,26 +140,11 @@ std::string format_rfc3339(timestamp t)
 
 std::string format_isoformat(timestamp time)
 {
-    // As in append_rfc3339: floor<days> of a time near the limits of int64 would overflow.
-    auto const t = std::clamp(time, earliest_time, latest_time);
-    auto const day_start = floor<days>(t);
-    year_month_day const ymd{day_start};
-    hh_mm_ss const hms{t - day_start};
     std::string out;
     out.reserve(32);
-    append_digits(out, static_cast<int>(ymd.year()), 4);
-    out += '-';
-    append_digits(out, static_cast<unsigned>(ymd.month()), 2);
-    out += '-';
-    append_digits(out, static_cast<unsigned>(ymd.day()), 2);
-    out += 'T';
-    append_digits(out, hms.hours().count(), 2);
-    out += ':';
-    append_digits(out, hms.minutes().count(), 2);
-    out += ':';
-    append_digits(out, hms.seconds().count(), 2);
+    auto const micros = append_date_time(out, time);
     out += '.';
-    append_digits(out, hms.subseconds().count(), 6);
+    append_digits(out, micros, 6);
     out += "+00:00";
     return out;
 }

@@ -1,5 +1,6 @@
 #include <wtf/redis/resp_connection.hpp>
 
+#include <wtf/core/deadline.hpp>
 #include <wtf/core/periodic.hpp>
 #include <wtf/redis/retry.hpp>
 
@@ -24,6 +25,7 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 using tcp = asio::ip::tcp;
 using boost::system::error_code;
+using core::ms_text;
 using core::use_tuple;
 
 namespace {
@@ -31,13 +33,6 @@ namespace {
 constexpr std::size_t read_chunk = 16 * 1024;
 
 outcome aborted() { return {asio::error::operation_aborted, "cancelled"}; }
-
-std::string ms_text(std::chrono::milliseconds d) { return std::to_string(d.count()) + " ms"; }
-
-std::string ms_text(resp_connection::duration d)
-{
-    return ms_text(std::chrono::duration_cast<std::chrono::milliseconds>(d));
-}
 
 // The resolver has no per-operation cancellation and getaddrinfo cannot be interrupted, so
 // the lookup runs on its own and the coroutine waits on a timer that the lookup, the deadline

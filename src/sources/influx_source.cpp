@@ -1,5 +1,6 @@
 #include <wtf/sources/influx_source.hpp>
 
+#include <wtf/core/deadline.hpp>
 #include <wtf/core/periodic.hpp>
 #include <wtf/core/utf8.hpp>
 #include <wtf/core/version.hpp>
@@ -8,7 +9,6 @@
 
 #include <boost/asio/cancellation_type.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/error.hpp>
@@ -28,7 +28,6 @@
 
 #include <algorithm>
 #include <array>
-#include <memory>
 #include <utility>
 
 namespace wtf::sources {
@@ -42,6 +41,7 @@ using tcp = asio::ip::tcp;
 namespace {
 
 using clock = std::chrono::steady_clock;
+using core::ms_text;
 using core::use_tuple;
 using outcome = std::variant<influx_summary, std::string>;
 
@@ -57,11 +57,6 @@ struct request_plan {
     std::string target; // "/query?db=...&q=...&chunked=true&chunk_size=N&epoch=u"
     std::string authorization;
 };
-
-std::string ms_text(clock::duration d)
-{
-    return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(d).count()) + " ms";
-}
 
 // Every byte but the unreserved ones is escaped, '+' included: InfluxDB (Go's ParseQuery)
 // reads a bare '+' in a query string as a space.
@@ -147,21 +142,8 @@ std::string const cancelled_text = "influx: cancelled";
 asio::awaitable<std::string> connect(beast::tcp_stream& stream, request_plan const& p,
                                      clock::time_point connect_deadline)
 {
-    auto const ex = stream.get_executor();
     auto const budget = ms_text(connect_deadline - clock::now());
-    // The resolver has no timeout of its own; a timer cancels it. The handler holds a weak_ptr
-    // because it may run after this frame is gone.
-    auto resolver = std::make_shared<tcp::resolver>(ex);
-    asio::steady_timer guard{ex};
-    guard.expires_at(connect_deadline);
-    auto const stop_resolving =
-        [weak = std::weak_ptr<tcp::resolver>{resolver}](beast::error_code const& ec) {
-            if (ec) return;
-            if (auto r = weak.lock()) r->cancel();
-        };
-    guard.async_wait(stop_resolving);
-    auto [rec, endpoints] = co_await resolver->async_resolve(p.host, p.port, use_tuple);
-    guard.cancel();
+    auto [rec, endpoints] = co_await core::resolve_before(p.host, p.port, connect_deadline);
     if (co_await cancelled()) co_return cancelled_text;
     if (rec == asio::error::operation_aborted)
         co_return "influx: cannot resolve " + p.host + " within " + budget;

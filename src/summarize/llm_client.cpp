@@ -1,5 +1,6 @@
 #include <wtf/summarize/llm_client.hpp>
 
+#include <wtf/core/deadline.hpp>
 #include <wtf/core/periodic.hpp>
 #include <wtf/core/json_writer.hpp>
 #include <wtf/core/utf8.hpp>
@@ -55,6 +56,7 @@ using clock = std::chrono::steady_clock;
 using result_type = std::variant<chat_reply, llm_error>;
 using tls_stream = beast::ssl_stream<beast::tcp_stream>;
 
+using core::ms_text;
 using core::use_tuple;
 constexpr auto retry_backoff = std::chrono::milliseconds{500};
 constexpr std::size_t max_error_text = 200;
@@ -204,7 +206,6 @@ struct llm_client::impl {
                                               http::request<http::string_body> const& req,
                                               clock::time_point deadline);
     http::request<http::string_body> make_request(chat_request const& req) const;
-    std::string ms_text(clock::duration d) const;
 
     asio::any_io_executor ex;
     llm_settings const configured; // as given, to compare at a reload
@@ -277,11 +278,6 @@ llm_client::impl::impl(asio::any_io_executor e, llm_settings s)
     }
 }
 
-std::string llm_client::impl::ms_text(clock::duration d) const
-{
-    return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(d).count()) + " ms";
-}
-
 http::request<http::string_body> llm_client::impl::make_request(chat_request const& req) const
 {
     std::string body;
@@ -322,19 +318,7 @@ llm_client::impl::open(clock::time_point deadline)
     auto const connect_deadline = std::min(deadline, clock::now() + cfg.connect_timeout);
     auto const connect_budget = ms_text(connect_deadline - clock::now());
 
-    // The resolver has no timeout of its own; a timer cancels it. The handler holds a weak_ptr
-    // because it may run after this frame is gone.
-    auto resolver = std::make_shared<tcp::resolver>(ex);
-    asio::steady_timer guard{ex};
-    guard.expires_at(connect_deadline);
-    auto const stop_resolving =
-        [weak = std::weak_ptr<tcp::resolver>{resolver}](beast::error_code const& ec) {
-            if (ec) return;
-            if (auto r = weak.lock()) r->cancel();
-        };
-    guard.async_wait(stop_resolving);
-    auto [rec, endpoints] = co_await resolver->async_resolve(host, port, use_tuple);
-    guard.cancel();
+    auto [rec, endpoints] = co_await core::resolve_before(host, port, connect_deadline);
     if (co_await cancelled()) co_return cancelled_error();
     if (rec == asio::error::operation_aborted)
         co_return failure(llm_failure::timeout,
