@@ -6,29 +6,9 @@
 source "$(dirname "$0")/lib.sh"
 
 start_redis
-cat >"$work/wtfd.toml" <<TOML
-[generator]
-enabled = false
-
-[detect]
-dropout_gap_s = 600.0
-
-[summary]
-interval_s = 0.5
-
-[llm]
-enabled = false
-
-[redis]
-enabled = true
-port = $redis_port
-anomaly_history = 3
-max_backoff_s = 0.2
-ingest = true
-
-[log]
-level = "debug"
-TOML
+redis_config "anomaly_history = 3
+ingest = true" "[summary]
+interval_s = 0.5"
 start_wtfd
 wait_for 5 /status '.redis.connected and .redis.message == "Redis connected"'
 redis-cli -p "$redis_port" SUBSCRIBE anomalies >"$work/published" &

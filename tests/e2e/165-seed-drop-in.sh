@@ -5,22 +5,7 @@
 source "$(dirname "$0")/lib.sh"
 
 start_redis
-cat >"$work/wtfd.toml" <<TOML
-[generator]
-enabled = false
-
-[detect]
-dropout_gap_s = 600.0
-
-[llm]
-enabled = false
-
-[redis]
-enabled = true
-port = $redis_port
-max_backoff_s = 0.2
-ingest = true
-TOML
+redis_config "ingest = true"
 start_wtfd
 wait_for 5 /status '.redis.ingest.subscribed'
 

@@ -167,6 +167,33 @@ level = "debug"
 TOML
 }
 
+# redis_config [REDIS-LINES] [MORE-TABLES]: writes $work/wtfd.toml for a test against the
+# redis-server start_redis started (generator and LLM off, dropouts after 600 s, a 0.2 s
+# reconnect backoff, a debug log), with extra lines for [redis] and further tables after it.
+redis_config() {
+    cat >"$work/wtfd.toml" <<TOML
+[generator]
+enabled = false
+
+[detect]
+dropout_gap_s = 600.0
+
+[llm]
+enabled = false
+
+[redis]
+enabled = true
+port = $redis_port
+max_backoff_s = 0.2
+${1:-}
+
+[log]
+level = "debug"
+
+${2:-}
+TOML
+}
+
 # start_redis [redis-server arguments...]: starts a real redis-server on a free loopback port (the
 # one in $redis_port if set, for a restart), with no persistence and its files in $work/redis;
 # sets redis_pid and redis_port.
