@@ -1,21 +1,12 @@
 #include <wtf/alarm/events.hpp>
 
+#include "support/alarm_tests.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <optional>
 #include <string>
 #include <vector>
-
-// Catch2 prints what it checks; a command's result prints as its refusal, if any.
-namespace Catch {
-template <class T>
-struct StringMaker<wtf::alarm::result<T>> {
-    static std::string convert(wtf::alarm::result<T> const& r)
-    {
-        return r ? std::string{"accepted"} : "refused: " + r.error().reason;
-    }
-};
-} // namespace Catch
 
 using namespace wtf;
 

@@ -1,31 +1,18 @@
 #include <wtf/alarm/ledger.hpp>
 
+#include "support/alarm_tests.hpp"
+
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
 #include <catch2/catch.hpp>
-
-// Catch2 prints what it checks; a command's result prints as its refusal, if any.
-namespace Catch {
-template <class T>
-struct StringMaker<wtf::alarm::result<T>> {
-    static std::string convert(wtf::alarm::result<T> const& r)
-    {
-        return r ? std::string{"accepted"} : "refused: " + r.error().reason;
-    }
-};
-} // namespace Catch
 
 using namespace wtf;
 using namespace std::chrono_literals;
 
 namespace {
 
-core::timestamp at(std::int64_t seconds)
-{
-    return core::timestamp{std::chrono::sys_days{std::chrono::year{2025} / 5 / 28}} +
-           std::chrono::seconds{seconds};
-}
+using test::at;
 
 core::anomaly anomaly(std::uint64_t id, std::string sensor = "wtf-pipe-1",
                       std::string parameter = "temperature",

@@ -1,33 +1,20 @@
 #include <wtf/alarm/performance.hpp>
 
+#include "support/alarm_tests.hpp"
+
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
 #include <catch2/catch.hpp>
-
-// Catch2 prints what it checks; a command's result prints as its refusal, if any.
-namespace Catch {
-template <class T>
-struct StringMaker<wtf::alarm::result<T>> {
-    static std::string convert(wtf::alarm::result<T> const& r)
-    {
-        return r ? std::string{"accepted"} : "refused: " + r.error().reason;
-    }
-};
-} // namespace Catch
 
 using namespace wtf;
 using namespace std::chrono_literals;
 
 namespace {
 
-// Midnight: a period boundary.
-core::timestamp at(std::int64_t seconds)
-{
-    return core::timestamp{std::chrono::sys_days{std::chrono::year{2025} / 5 / 28}} +
-           std::chrono::seconds{seconds};
-}
+using test::at;
 
+// Midnight: a period boundary.
 core::timestamp const day_start = at(0);
 
 struct plant {

@@ -1,5 +1,7 @@
 #include <wtf/alarm/readings.hpp>
 
+#include "support/alarm_tests.hpp"
+
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
@@ -11,11 +13,7 @@ using namespace wtf;
 
 namespace {
 
-core::timestamp at(std::int64_t seconds)
-{
-    return core::timestamp{std::chrono::sys_days{std::chrono::year{2025} / 5 / 28}} +
-           std::chrono::seconds{seconds};
-}
+using test::at;
 
 alarm::readings_settings sized(std::size_t per_sensor, std::size_t parameters = 8,
                                std::size_t max_sensors = 100)

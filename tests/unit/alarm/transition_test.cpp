@@ -1,5 +1,7 @@
 #include <wtf/alarm/transition.hpp>
 
+#include "support/alarm_tests.hpp"
+
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
@@ -11,11 +13,7 @@ using namespace wtf;
 
 namespace {
 
-core::timestamp at(int seconds)
-{
-    return core::timestamp{std::chrono::sys_days{std::chrono::year{2025} / 5 / 28}} +
-           std::chrono::seconds{seconds};
-}
+using test::at;
 
 alarm::transition alarm_change(alarm::action a)
 {
