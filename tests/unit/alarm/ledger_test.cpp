@@ -554,6 +554,28 @@ TEST_CASE("each alarm is counted in exactly one state", "[unit]")
     CHECK(c.active_annunciated() == 4);
 }
 
+TEST_CASE("the counts follow every change after they were last asked for", "[unit]")
+{
+    // counts() is kept between changes (GET /status asks on every poll): each kind of change
+    // must show at once.
+    fixture f{2};
+    CHECK(f.ledger.counts().unacknowledged == 2);
+    REQUIRE(f.ledger.acknowledge(1, alice, at(100)));
+    CHECK(f.ledger.counts().acknowledged == 1);
+    f.close(anomaly(2));
+    CHECK(f.ledger.counts().returned_unacknowledged == 1);
+    f.open(anomaly(3, "wtf-pipe-2"));
+    CHECK(f.ledger.counts().unacknowledged == 1);
+    REQUIRE(f.ledger.shelve(3, 1h, alice, at(100)));
+    CHECK(f.ledger.counts().shelved == 1);
+    REQUIRE(f.ledger.take_out_of_service("wtf-pipe-1", alice, at(100)));
+    CHECK(f.ledger.counts().out_of_service == 2); // alarms 1 and 2
+    REQUIRE(f.ledger.return_to_service("wtf-pipe-1", alice, at(200)));
+    CHECK(f.ledger.counts().out_of_service == 0);
+    f.ledger.advance(at(100) + 2h); // the shelf expires
+    CHECK(f.ledger.counts().shelved == 0);
+}
+
 TEST_CASE("the ledger keeps at most its configured number of alarms, dropping the oldest", "[unit]")
 {
     auto s = settings();

@@ -38,6 +38,13 @@ TEST_CASE("a physically absurd value is described in a few readable bytes", "[un
     for (char const c : s) CHECK(static_cast<unsigned char>(c) >= 0x20);
 }
 
+TEST_CASE("a parameter whose name starts with a vowel takes \"an\"", "[unit]")
+{
+    auto oxygen = spike("wtf-pipe-1", "oxygen", "mg/L", 14.2, "2025-05-28T00:01:23Z");
+    batch b{at("2025-05-28T00:01:00Z"), at("2025-05-28T00:02:00Z"), {oxygen}, 0};
+    CHECK_THAT(summarize::deterministic_summary(b), Catch::Contains("An oxygen spike of 14.2"));
+}
+
 TEST_CASE("a closed dropout says when the sensor stopped and for how long", "[unit]")
 {
     batch b{at("2025-05-28T00:01:00Z"),
