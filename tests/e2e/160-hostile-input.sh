@@ -7,24 +7,8 @@
 source "$(dirname "$0")/lib.sh"
 
 start_redis
-cat >"$work/wtfd.toml" <<TOML
-[generator]
-enabled = false
-
-[summary]
-interval_s = 0.5
-
-[llm]
-enabled = false
-
-[redis]
-enabled = true
-port = $redis_port
-max_backoff_s = 0.2
-
-[log]
-level = "debug"
-TOML
+redis_config "" "[summary]
+interval_s = 0.5"
 start_wtfd
 wait_for 5 /status '.redis.connected'
 
