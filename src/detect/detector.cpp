@@ -3,6 +3,7 @@
 #include "detect/detail/cadence.hpp"
 #include "detect/detail/multivariate_rule.hpp"
 #include "detect/detail/rules.hpp"
+#include "detect/detail/series_rules.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -16,18 +17,6 @@ namespace wtf::detect {
 
 namespace {
 
-// Every (sensor, parameter) series gets one instance of each; add new series detectors here.
-// The order is the order of ownership: a value a rule owns is left alone by the rules after it.
-std::vector<std::unique_ptr<detail::series_rule>> make_series_rules()
-{
-    std::vector<std::unique_ptr<detail::series_rule>> rules;
-    rules.push_back(detail::make_implausible_rule());
-    rules.push_back(detail::make_spike_rule());
-    rules.push_back(detail::make_drift_rule());
-    rules.push_back(detail::make_statistical_rules());
-    return rules;
-}
-
 // Every sensor gets one instance of each; add new per-sensor (multivariate) detectors here.
 std::vector<std::unique_ptr<detail::sensor_rule>>
 make_sensor_rules(std::optional<core::timestamp> silent_since)
@@ -40,7 +29,7 @@ make_sensor_rules(std::optional<core::timestamp> silent_since)
 struct series_state {
     std::string parameter;
     parameter_rules const* rules = nullptr;
-    std::vector<std::unique_ptr<detail::series_rule>> detectors = make_series_rules();
+    detail::series_rules judges; // add new series detectors in series_rules.hpp
 };
 
 struct sensor_state {
@@ -52,21 +41,35 @@ struct sensor_state {
     std::vector<std::unique_ptr<detail::sensor_rule>> detectors;
     // Over all parameters at once, after the series rules; null when switched off.
     std::unique_ptr<detail::multivariate_rule> multivariate;
-    std::vector<std::uint8_t> owned; // per value of the reading being judged, reused
-    detail::cadence cadence;         // kept only with dropout_gap_s = "auto"
+    std::vector<detail::value_note> notes; // per value of the reading being judged, reused
+    detail::cadence cadence;               // kept only with dropout_gap_s = "auto"
+
+    // With "auto", the gap from the cadence's median (absent until it is known), worked out
+    // when the median or the settings change rather than on every reading and tick.
+    detail::silence_limit auto_gap;
 
     detail::silence_limit gap(settings const& config) const noexcept
     {
-        if (!config.dropout_gap_auto) return config.dropout_gap;
+        return config.dropout_gap_auto ? auto_gap : detail::silence_limit{config.dropout_gap};
+    }
+
+    void refresh_gap(settings const& config) noexcept
+    {
         auto const median = cadence.median();
-        if (!median) return std::nullopt;
+        if (!config.dropout_gap_auto || !median) {
+            auto_gap.reset();
+            return;
+        }
         // Readings years apart times a large multiple exceed what microseconds hold; no gap
         // needs to be longer than the valid time range, and the bound keeps `last + gap` in it.
         double const scaled = static_cast<double>(median->count()) * config.dropout_gap_multiple;
         double const longest = static_cast<double>(core::max_time_span.count());
-        if (!(scaled < longest)) return core::max_time_span;
-        return std::max(std::chrono::microseconds{1},
-                        std::chrono::microseconds{std::llround(scaled)});
+        if (!(scaled < longest)) {
+            auto_gap = core::max_time_span;
+            return;
+        }
+        auto_gap =
+            std::max(std::chrono::microseconds{1}, std::chrono::microseconds{std::llround(scaled)});
     }
 };
 
@@ -84,6 +87,10 @@ struct string_hash {
 struct detector::impl {
     settings config;
     core::timestamp clock;
+    // Every sensor was checked at `clock`. A reading at the clock's time cannot make a dropout
+    // due then (a sensor that reports is not silent), so a replay's tick per reading checks
+    // the sensors once per distinct time; an older reading or new settings check again.
+    bool clock_checked = false;
     std::uint64_t next_id = 1;
     std::size_t active = 0;
     std::uint64_t baselines_version = 0;
@@ -124,18 +131,19 @@ struct detector::impl {
             if (!by_id.contains(id)) add_sensor(id, since);
     }
 
-    // Readings of one source list their parameters in the same order every time, so the series
-    // at the same position is tried first; a new parameter adds a series once.
-    series_state& series_for(sensor_state& s, std::size_t position, std::string_view parameter)
+    // The index of the sensor's series of `parameter`. Readings of one source list their
+    // parameters in the same order every time, so the series at the same position is tried
+    // first; a new parameter adds a series once.
+    std::size_t series_for(sensor_state& s, std::size_t position, std::string_view parameter)
     {
         if (position < s.series.size() && s.series[position].parameter == parameter)
-            return s.series[position];
-        for (auto& candidate : s.series)
-            if (candidate.parameter == parameter) return candidate;
+            return position;
+        for (std::size_t i = 0; i < s.series.size(); ++i)
+            if (s.series[i].parameter == parameter) return i;
         auto& added = s.series.emplace_back();
         added.parameter = parameter;
         added.rules = rules_for(parameter);
-        return added;
+        return s.series.size() - 1;
     }
 
     detail::episode_reporter reporter(sensor_state& s, event_sink& out) noexcept
@@ -169,8 +177,10 @@ core::reload_effect detector::apply(settings const& s)
 {
     if (s == impl_->config) return core::reload_effect::unchanged;
     impl_->config = s;
+    impl_->clock_checked = false;
     // Rule pointers refer into config.parameters, which was just replaced.
     for (auto* sensor : impl_->in_order) {
+        sensor->refresh_gap(s);
         for (auto& series : sensor->series) series.rules = impl_->rules_for(series.parameter);
         if (sensor->multivariate) sensor->multivariate->apply(s.multivariate);
     }
@@ -189,29 +199,30 @@ verdict detector::observe(core::reading const& r, event_sink& out)
 
     auto const gap = sensor.gap(d.config);
     if (sensor.last_time && gap && core::elapsed(*sensor.last_time, r.time) > *gap)
-        for (auto& series : sensor.series)
-            for (auto& rule : series.detectors) rule->interrupt();
+        for (auto& series : sensor.series) series.judges.interrupt();
     // The interval joins the cadence after this reading was judged by the gap before it.
-    if (sensor.last_time && d.config.dropout_gap_auto)
-        sensor.cadence.add(core::elapsed(*sensor.last_time, r.time));
+    if (sensor.last_time && d.config.dropout_gap_auto &&
+        sensor.cadence.add(core::elapsed(*sensor.last_time, r.time)))
+        sensor.refresh_gap(d.config);
     sensor.last_time = r.time;
     ++sensor.readings;
+    if (r.time < d.clock) d.clock_checked = false;
 
     auto report = d.reporter(sensor, out);
     for (auto& rule : sensor.detectors) rule->observe(r, gap, report);
-    if (sensor.owned.size() < r.values.size()) sensor.owned.resize(r.values.size());
+    if (sensor.notes.size() < r.values.size()) sensor.notes.resize(r.values.size());
     for (std::size_t i = 0; i < r.values.size(); ++i) {
         auto const& m = r.values[i];
-        auto& series = d.series_for(sensor, i, m.parameter);
+        auto const index = d.series_for(sensor, i, m.parameter);
+        auto& series = sensor.series[index];
         detail::series_context ctx{sensor.id, series.parameter, series.rules, d.config};
-        for (auto& rule : series.detectors)
-            ctx.owned = rule->observe(ctx, r.time, m.value, report) || ctx.owned;
-        sensor.owned[i] = ctx.owned ? 1 : 0;
+        series.judges.observe(ctx, r.time, m.value, report);
+        sensor.notes[i] = {static_cast<std::uint32_t>(index), ctx.owned};
     }
     if (sensor.multivariate || d.config.multivariate.enabled) {
         d.update_multivariate(sensor, report);
         if (sensor.multivariate)
-            sensor.multivariate->observe(r, {sensor.owned.data(), r.values.size()}, report);
+            sensor.multivariate->observe(r, {sensor.notes.data(), r.values.size()}, report);
     }
     return verdict::accepted;
 }
@@ -219,8 +230,9 @@ verdict detector::observe(core::reading const& r, event_sink& out)
 void detector::advance(core::timestamp now, event_sink& out)
 {
     auto& d = *impl_;
-    if (now < d.clock) return;
+    if (now < d.clock || (now == d.clock && d.clock_checked)) return;
     d.clock = now;
+    d.clock_checked = true;
     for (auto* sensor : d.in_order) {
         auto report = d.reporter(*sensor, out);
         auto const gap = sensor->gap(d.config);

@@ -17,7 +17,8 @@ public:
     // Intervals seen before the median is trusted.
     static constexpr std::size_t min_intervals = 3;
 
-    void add(std::chrono::microseconds interval) noexcept
+    // True when the median was worked out again (it may have changed).
+    bool add(std::chrono::microseconds interval) noexcept
     {
         recent_[next_] = interval.count();
         next_ = (next_ + 1) % recent_.size();
@@ -27,7 +28,9 @@ public:
         if (size_ < recent_.size() || ++since_update_ == recompute_every) {
             since_update_ = 0;
             update_median();
+            return true;
         }
+        return false;
     }
 
     // The median interval, once min_intervals are known.

@@ -9,6 +9,8 @@ namespace {
 // Contributions below this share are not listed: they are rounding, not drivers.
 constexpr double listed_share = 0.005;
 
+static_assert(mv_max_parameters <= 32); // a bit each in map_values
+
 std::int64_t microseconds(core::timestamp t) noexcept { return t.time_since_epoch().count(); }
 
 core::timestamp at_microseconds(std::int64_t us) noexcept
@@ -32,7 +34,7 @@ void multivariate_rule::start(std::vector<std::string> names)
 {
     names_ = std::move(names);
     seen_.fill(false);
-    position_.fill(0);
+    slots_.clear();
     detector_.emplace(settings_, names_.size());
     origin_ = baseline_origin::learned;
     if (!pending_) return;
@@ -64,39 +66,48 @@ void multivariate_rule::reorder(std::vector<std::string> const& names)
         bool const known = from < old_names.size();
         values_[i] = known ? old_values[from] : 0.0;
         seen_[i] = known && old_seen[from];
-        position_[i] = 0;
     }
+    slots_.clear();
+}
+
+std::uint8_t multivariate_rule::resolve_slot(std::uint32_t series, std::string_view parameter)
+{
+    if (series >= slots_.size()) slots_.resize(series + 1, unresolved);
+    auto const found = std::find(names_.begin(), names_.end(), parameter);
+    slots_[series] =
+        found == names_.end() ? not_modelled : static_cast<std::uint8_t>(found - names_.begin());
+    return slots_[series];
 }
 
 // Fills values_ in model order. A parameter missing from this reading keeps its last value;
 // `grown` is set when the reading has a parameter the model lacks (and has room for). False
 // when a value is owned by a series rule or a parameter never had a value.
-bool multivariate_rule::map_values(core::reading const& r, std::span<std::uint8_t const> owned,
+bool multivariate_rule::map_values(core::reading const& r, std::span<value_note const> notes,
                                    bool& grown)
 {
     bool usable = true;
-    std::size_t matched = 0;
-    for (std::size_t i = 0; i < names_.size(); ++i) {
-        auto j = position_[i];
-        if (j >= r.values.size() || r.values[j].parameter != names_[i]) {
-            j = 0;
-            while (j < r.values.size() && r.values[j].parameter != names_[i]) ++j;
-            if (j == r.values.size()) {
-                usable = usable && seen_[i];
-                continue;
-            }
-            position_[i] = j;
+    bool unmodelled = false;
+    std::uint32_t present = 0; // bit per slot
+    for (std::size_t i = 0; i < r.values.size(); ++i) {
+        auto const slot = slot_of(notes[i], r.values[i].parameter);
+        if (slot == not_modelled) {
+            unmodelled = true;
+            continue;
         }
-        ++matched;
-        values_[i] = r.values[j].value;
-        seen_[i] = true;
-        if (j < owned.size() && owned[j] != 0) usable = false;
+        values_[slot] = r.values[i].value;
+        seen_[slot] = true;
+        present |= std::uint32_t{1} << slot;
+        if (notes[i].owned) usable = false;
     }
-    grown = matched < r.values.size() && names_.size() < mv_max_parameters;
+    std::uint32_t const all = (std::uint32_t{1} << names_.size()) - 1;
+    if (present != all)
+        for (std::size_t slot = 0; slot < names_.size(); ++slot)
+            if ((present >> slot & 1u) == 0) usable = usable && seen_[slot];
+    grown = unmodelled && names_.size() < mv_max_parameters;
     return usable;
 }
 
-void multivariate_rule::observe(core::reading const& r, std::span<std::uint8_t const> owned,
+void multivariate_rule::observe(core::reading const& r, std::span<value_note const> notes,
                                 episode_reporter& report)
 {
     if (!detector_ || !relearn_reason_.empty()) {
@@ -115,7 +126,7 @@ void multivariate_rule::observe(core::reading const& r, std::span<std::uint8_t c
         relearn_reason_ = {};
     }
     bool grown = false;
-    bool const usable = map_values(r, owned, grown);
+    bool const usable = map_values(r, notes, grown);
     if (grown) {
         // A parameter the model does not know: the model must learn the sensor as it is now.
         auto names = names_;
@@ -127,7 +138,7 @@ void multivariate_rule::observe(core::reading const& r, std::span<std::uint8_t c
         end_episode(last_time_, "relearn", report);
         start(std::move(names));
         note(r.sensor_id, baseline_event::relearning, "parameters changed", report);
-        if (!map_values(r, owned, grown)) return;
+        if (!map_values(r, notes, grown)) return;
     } else if (!usable) {
         return;
     }

@@ -25,8 +25,8 @@ class multivariate_rule {
 public:
     explicit multivariate_rule(multivariate_settings const& s) : settings_{s} {}
 
-    // One accepted reading; `owned[i]` is whether a series rule owns r.values[i].
-    void observe(core::reading const& r, std::span<std::uint8_t const> owned,
+    // One accepted reading; `notes[i]` is what the series rules made of r.values[i].
+    void observe(core::reading const& r, std::span<value_note const> notes,
                  episode_reporter& report);
 
     // New settings: the same model is retuned at once; another model (a new warm-up length,
@@ -51,20 +51,35 @@ public:
 private:
     void start(std::vector<std::string> names);
     void reorder(std::vector<std::string> const& names);
-    bool map_values(core::reading const& r, std::span<std::uint8_t const> owned, bool& grown);
+    bool map_values(core::reading const& r, std::span<value_note const> notes, bool& grown);
+
+    // slots_ entries that are not a model slot.
+    static constexpr std::uint8_t unresolved = 0xff;   // not looked up since names_ changed
+    static constexpr std::uint8_t not_modelled = 0xfe; // the model lacks the series' parameter
+    static_assert(mv_max_parameters < not_modelled);
+
+    // The model slot of a value's series. Readings name their parameters; the name is looked
+    // up once after the model's parameters change, not on every reading.
+    std::uint8_t slot_of(value_note note, std::string_view parameter)
+    {
+        if (note.series < slots_.size() && slots_[note.series] != unresolved)
+            return slots_[note.series];
+        return resolve_slot(note.series, parameter);
+    }
+    std::uint8_t resolve_slot(std::uint32_t series, std::string_view parameter);
     void end_episode(core::timestamp at, std::string_view how, episode_reporter& report);
     void describe(core::anomaly& a) const;
     void note(std::string_view sensor_id, baseline_event e, std::string_view reason,
               episode_reporter& report) const;
 
     multivariate_settings settings_;
-    std::optional<mv_detector> detector_;                   // from the first reading on
-    std::vector<std::string> names_;                        // the model's parameters, in its order
-    std::array<std::size_t, mv_max_parameters> position_{}; // in the last reading, a hint
-    std::array<double, mv_max_parameters> values_{};        // this reading's, in model order
-    std::array<bool, mv_max_parameters> seen_{};            // a value arrived for the parameter
-    std::unique_ptr<sensor_baseline> pending_;              // loaded before the first reading
-    std::unique_ptr<core::anomaly> open_;                   // the open episode's anomaly
+    std::optional<mv_detector> detector_;            // from the first reading on
+    std::vector<std::string> names_;                 // the model's parameters, in its order
+    std::vector<std::uint8_t> slots_;                // per series of the sensor: its model slot
+    std::array<double, mv_max_parameters> values_{}; // this reading's, in model order
+    std::array<bool, mv_max_parameters> seen_{};     // a value arrived for the parameter
+    std::unique_ptr<sensor_baseline> pending_;       // loaded before the first reading
+    std::unique_ptr<core::anomaly> open_;            // the open episode's anomaly
     core::timestamp learned_at_{};
     baseline_origin origin_ = baseline_origin::learned;
     core::timestamp last_time_{};

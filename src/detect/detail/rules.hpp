@@ -1,7 +1,8 @@
 #pragma once
 // The detector's plug-in surface. A rule keeps its own state and reports episodes through an
 // episode_reporter; the detector owns the rules, routes readings and the clock to them, and
-// assigns ids. A new detector is a new rule and one line in detector.cpp's factory lists.
+// assigns ids. A series rule is a class with observe() and interrupt() listed in
+// series_rules.hpp; a sensor rule implements sensor_rule and is one line in detector.cpp.
 //
 // One excursion is one anomaly: the rules of a series run in a fixed order (implausible, spike,
 // drift, then jump, flatline and deviation) and a value a rule owns (it is outside that rule's
@@ -79,17 +80,12 @@ struct series_context {
     bool owned = false; // a rule before this one owns the value
 };
 
-// One instance per (sensor, parameter) series; sees the series' values in time order.
-class series_rule {
-public:
-    virtual ~series_rule() = default;
-    // Returns whether this rule owns the value now: it lies outside the rule's band, or the
-    // rule's episode is open.
-    virtual bool observe(series_context const& ctx, core::timestamp t, double value,
-                         episode_reporter& report) = 0;
-    // The sensor was silent for longer than the dropout gap: values before and after the
-    // silence are not one continuous excursion.
-    virtual void interrupt() noexcept {}
+// What the series rules made of one value of a reading, for the multivariate detector: which of
+// the sensor's series it is (an index that stays the series' for the sensor's life) and whether
+// a series rule owns the value.
+struct value_note {
+    std::uint32_t series = 0;
+    bool owned = false;
 };
 
 // How long this sensor may stay silent: the fixed dropout gap, or its own with "auto" (absent
@@ -110,11 +106,15 @@ public:
 core::anomaly series_anomaly(core::anomaly_type type, series_context const& ctx, core::timestamp t,
                              double value);
 
-std::unique_ptr<series_rule> make_implausible_rule();
-std::unique_ptr<series_rule> make_spike_rule();
-std::unique_ptr<series_rule> make_drift_rule();
-// Jump, flatline and deviation in one object: one call per value for three rules.
-std::unique_ptr<series_rule> make_statistical_rules();
+// An open episode of a series rule lives on the heap: a closed one costs a pointer, not a
+// whole anomaly, in every series of every sensor.
+using episode = std::unique_ptr<core::anomaly>;
+
+inline episode open_episode(core::anomaly a)
+{
+    return std::make_unique<core::anomaly>(std::move(a));
+}
+
 // `silent_since`: when the sensor became expected without having reported (roster sensors).
 std::unique_ptr<sensor_rule> make_dropout_rule(std::optional<core::timestamp> silent_since);
 

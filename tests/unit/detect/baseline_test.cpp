@@ -145,6 +145,43 @@ TEST_CASE("A loaded baseline waits for its sensor and spares it the warm-up; rel
     CHECK_FALSE(restarted.relearn("nobody", out2));
 }
 
+TEST_CASE("The model takes each value by its parameter's name, in any order; a missing one keeps "
+          "its last value",
+          "[unit]")
+{
+    auto const s = short_warmup();
+    detect::detector fixed{s, t0}, shuffled{s, t0};
+    recorder fixed_out, shuffled_out;
+    double last_pressure = 0.0;
+    for (int i = 0; i < 120; ++i) {
+        double const x = std::sin(i * 0.7) + 0.3 * std::sin(i * 2.3);
+        double const flow = 60.0 - 5.0 * x + 0.2 * std::sin(i * 5.1);
+        double const pressure = 2.0 + 0.1 * x + 0.01 * std::sin(i * 3.7);
+        bool const without_pressure = i > 50 && i % 7 == 0;
+        if (!without_pressure) last_pressure = pressure;
+        auto const t = t0 + std::chrono::seconds{i};
+        core::measurement const in_order[]{{"flow", flow}, {"pressure", last_pressure}};
+        core::measurement const reversed[]{{"pressure", pressure}, {"flow", flow}};
+        core::measurement const flow_only[]{{"flow", flow}};
+        fixed.observe(core::reading{"wtf-pipe-1", t, in_order}, fixed_out);
+        if (without_pressure)
+            shuffled.observe(core::reading{"wtf-pipe-1", t, flow_only}, shuffled_out);
+        else if (i % 3 == 1)
+            shuffled.observe(core::reading{"wtf-pipe-1", t, reversed}, shuffled_out);
+        else
+            shuffled.observe(core::reading{"wtf-pipe-1", t, in_order}, shuffled_out);
+    }
+    auto const a = fixed.baseline_of("wtf-pipe-1");
+    auto const b = shuffled.baseline_of("wtf-pipe-1");
+    REQUIRE(a);
+    REQUIRE(b);
+    REQUIRE(a->state == "learned");
+    REQUIRE(b->state == "learned");
+    CHECK(json_of(*b->baseline) == json_of(*a->baseline));
+    CHECK(b->statistic == a->statistic);
+    CHECK(shuffled_out.baselines == fixed_out.baselines); // no relearning on the way
+}
+
 TEST_CASE("A changed model setting on reload makes the sensor learn again, saying why", "[unit]")
 {
     auto s = short_warmup();

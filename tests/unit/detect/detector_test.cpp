@@ -256,6 +256,39 @@ TEST_CASE("a dropout between two readings is found without ticks, as in replay",
     CHECK(out.events[1].anomaly.duration_seconds.value() == Approx(3.0));
 }
 
+TEST_CASE("a tick at the time of the last one still finds a dropout a late reading made due",
+          "[unit]")
+{
+    // Replay ticks once per reading, so ticks repeat a time; a repeated tick may skip the
+    // sensors only while nothing could have become due at that time.
+    detect::detector d{test_settings(), t0};
+    recorder out;
+    feed(d, out, 10.0, "flow", 55.0, "wtf-pipe-1");
+    d.advance(at(10.0), out);
+    feed(d, out, 5.0, "flow", 55.0, "wtf-pipe-2"); // a first reading behind the clock
+    d.advance(at(10.0), out);
+    auto const opened = out.of(core::anomaly_change::opened);
+    REQUIRE(opened.size() == 1);
+    CHECK(opened[0].anomaly.sensor_id == "wtf-pipe-2");
+    CHECK(opened[0].anomaly.detected_at == at(6.0));
+}
+
+TEST_CASE("a tick at the time of the last one applies a shorter gap from new settings", "[unit]")
+{
+    auto s = test_settings();
+    detect::detector d{s, t0};
+    recorder out;
+    feed(d, out, 0.0, "flow", 55.0);
+    d.advance(at(0.5), out);
+    CHECK(out.events.empty());
+    s.dropout_gap = 200ms;
+    d.apply(s);
+    d.advance(at(0.5), out);
+    auto const opened = out.of(core::anomaly_change::opened);
+    REQUIRE(opened.size() == 1);
+    CHECK(opened[0].anomaly.detected_at == at(0.2));
+}
+
 TEST_CASE("auto gaps: a one-row-a-minute sensor is not a dropout, a missing hour is", "[unit]")
 {
     auto s = test_settings();
