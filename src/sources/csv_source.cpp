@@ -1,6 +1,7 @@
 #include "sources/detail/csv_fields.hpp"
 #include "sources/detail/csv_header.hpp"
 #include "sources/detail/csv_lines.hpp"
+#include "sources/detail/csv_number.hpp"
 #include "sources/detail/csv_text.hpp"
 
 #include <wtf/core/error.hpp>
@@ -8,8 +9,6 @@
 
 #include <algorithm>
 #include <array>
-#include <charconv>
-#include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <utility>
@@ -65,24 +64,6 @@ private:
     int fd_;
     bool owned_;
 };
-
-enum class number_status { ok, not_a_number, not_finite, out_of_range };
-
-// A decimal number filling all of `s`; std::from_chars takes no '+', so one is skipped here.
-number_status parse_number(std::string_view s, double& out) noexcept
-{
-    char const* first = s.data();
-    char const* const last = first + s.size();
-    if (first != last && *first == '+') {
-        ++first;
-        if (first != last && *first == '-') return number_status::not_a_number;
-    }
-    auto const [end, ec] = std::from_chars(first, last, out);
-    if (ec == std::errc::invalid_argument || end != last) return number_status::not_a_number;
-    if (ec == std::errc::result_out_of_range) return number_status::out_of_range;
-    if (!std::isfinite(out)) return number_status::not_finite;
-    return number_status::ok;
-}
 
 bool is_blank(std::span<char const> line) noexcept
 {
@@ -257,12 +238,10 @@ private:
     std::optional<std::string> read_sensor(std::string_view text, std::string_view& out)
     {
         if (text.empty()) return column(plan_.sensor) + ": no sensor id";
-        // Checked once per run of rows of one sensor: ids reach JSON, logs and Redis.
-        if (text != checked_sensor_) {
-            if (!detail::is_text(text))
-                return column(plan_.sensor) + ": not UTF-8 text: " + quote(text);
-            checked_sensor_.assign(text);
-        }
+        // Ids reach JSON, logs and Redis. Checked on every row: sensors' rows interleave, and
+        // an ASCII id is checked eight bytes at a time.
+        if (!detail::is_text(text))
+            return column(plan_.sensor) + ": not UTF-8 text: " + quote(text);
         out = text;
         return std::nullopt;
     }
@@ -270,7 +249,8 @@ private:
     std::optional<std::string> read_number(std::size_t index, double& out) const
     {
         auto const text = fields_[index];
-        switch (parse_number(text, out)) {
+        using detail::number_status;
+        switch (detail::parse_number(text, out)) {
         case number_status::ok: return std::nullopt;
         case number_status::not_a_number: return column(index) + ": not a number: " + quote(text);
         case number_status::not_finite:
@@ -339,7 +319,6 @@ private:
     std::array<char, 64> last_time_text_{};
     std::size_t last_time_size_ = static_cast<std::size_t>(-1);
     core::timestamp last_time_{};
-    std::string checked_sensor_;
 
     std::vector<parameter_entry> parameters_;
     std::size_t last_parameter_ = 0;

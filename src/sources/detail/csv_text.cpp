@@ -1,6 +1,8 @@
 #include "sources/detail/csv_text.hpp"
 
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
 
 namespace wtf::sources::detail {
 
@@ -45,7 +47,17 @@ bool equal_ignoring_case(std::string_view a, std::string_view b) noexcept
 
 bool is_text(std::string_view s) noexcept
 {
-    for (std::size_t i = 0; i < s.size();) {
+    // Sensor ids and names are plain ASCII: eight bytes at a time while none is NUL or has its
+    // high bit set (the zero-byte test is the classic (w - 0x01..) & ~w & 0x80..).
+    constexpr std::uint64_t ones = 0x0101010101010101u;
+    constexpr std::uint64_t highs = 0x8080808080808080u;
+    std::size_t i = 0;
+    for (; i + 8 <= s.size(); i += 8) {
+        std::uint64_t w = 0;
+        std::memcpy(&w, s.data() + i, sizeof w);
+        if ((((w - ones) & ~w) | w) & highs) break;
+    }
+    while (i < s.size()) {
         if (s[i] == '\0') return false;
         if (static_cast<unsigned char>(s[i]) < 0x80) {
             ++i;
