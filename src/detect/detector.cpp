@@ -44,20 +44,20 @@ struct sensor_state {
     std::vector<detail::value_note> notes; // per value of the reading being judged, reused
     detail::cadence cadence;               // kept only with dropout_gap_s = "auto"
 
-    // With "auto", the gap from the cadence's median (absent until it is known), worked out
-    // when the median or the settings change rather than on every reading and tick.
-    detail::silence_limit auto_gap;
-
-    detail::silence_limit gap(settings const& config) const noexcept
-    {
-        return config.dropout_gap_auto ? auto_gap : detail::silence_limit{config.dropout_gap};
-    }
+    // How long the sensor may stay silent: the fixed gap, or with "auto" its own from the
+    // cadence's median (absent until that is known). Worked out when the settings or the
+    // median change, not on every reading and tick.
+    detail::silence_limit gap;
 
     void refresh_gap(settings const& config) noexcept
     {
+        if (!config.dropout_gap_auto) {
+            gap = config.dropout_gap;
+            return;
+        }
         auto const median = cadence.median();
-        if (!config.dropout_gap_auto || !median) {
-            auto_gap.reset();
+        if (!median) {
+            gap.reset();
             return;
         }
         // Readings years apart times a large multiple exceed what microseconds hold; no gap
@@ -65,10 +65,10 @@ struct sensor_state {
         double const scaled = static_cast<double>(median->count()) * config.dropout_gap_multiple;
         double const longest = static_cast<double>(core::max_time_span.count());
         if (!(scaled < longest)) {
-            auto_gap = core::max_time_span;
+            gap = core::max_time_span;
             return;
         }
-        auto_gap =
+        gap =
             std::max(std::chrono::microseconds{1}, std::chrono::microseconds{std::llround(scaled)});
     }
 };
@@ -112,6 +112,7 @@ struct detector::impl {
         auto state = std::make_unique<sensor_state>();
         state->id = id;
         state->detectors = make_sensor_rules(expected_since);
+        state->refresh_gap(config);
         if (config.multivariate.enabled) {
             state->multivariate = std::make_unique<detail::multivariate_rule>(config.multivariate);
             if (auto const found = waiting.find(id); found != waiting.end()) {
@@ -197,7 +198,7 @@ verdict detector::observe(core::reading const& r, event_sink& out)
     auto& sensor = found != d.by_id.end() ? *found->second : d.add_sensor(r.sensor_id, {});
     if (sensor.last_time && r.time <= *sensor.last_time) return verdict::stale;
 
-    auto const gap = sensor.gap(d.config);
+    auto const gap = sensor.gap; // this reading is judged by the gap before it
     if (sensor.last_time && gap && core::elapsed(*sensor.last_time, r.time) > *gap)
         for (auto& series : sensor.series) series.judges.interrupt();
     // The interval joins the cadence after this reading was judged by the gap before it.
@@ -235,8 +236,7 @@ void detector::advance(core::timestamp now, event_sink& out)
     d.clock_checked = true;
     for (auto* sensor : d.in_order) {
         auto report = d.reporter(*sensor, out);
-        auto const gap = sensor->gap(d.config);
-        for (auto& rule : sensor->detectors) rule->advance(now, sensor->id, gap, report);
+        for (auto& rule : sensor->detectors) rule->advance(now, sensor->id, sensor->gap, report);
     }
 }
 
@@ -354,7 +354,7 @@ std::size_t detector::active_count() const noexcept { return impl_->active; }
 void detector::for_each_sensor(std::function<void(sensor_info const&)> const& visit) const
 {
     for (auto const* s : impl_->in_order)
-        visit(sensor_info{s->id, s->last_time, s->readings, s->active, s->gap(impl_->config)});
+        visit(sensor_info{s->id, s->last_time, s->readings, s->active, s->gap});
 }
 
 std::optional<sensor_info> detector::sensor(std::string_view sensor_id) const
@@ -362,7 +362,7 @@ std::optional<sensor_info> detector::sensor(std::string_view sensor_id) const
     auto const it = impl_->by_id.find(sensor_id);
     if (it == impl_->by_id.end()) return std::nullopt;
     auto const& s = *it->second;
-    return sensor_info{s.id, s.last_time, s.readings, s.active, s.gap(impl_->config)};
+    return sensor_info{s.id, s.last_time, s.readings, s.active, s.gap};
 }
 
 } // namespace wtf::detect

@@ -67,9 +67,10 @@ void statistical_rules::follow_jump(parameter_rules const& p, core::timestamp t,
 }
 
 void statistical_rules::open_jump(series_context const& ctx, parameter_rules const& p,
-                                  core::timestamp t, double v, double rate,
+                                  core::timestamp t, double v, double dt_us,
                                   episode_reporter& report)
 {
+    double const rate = std::abs(v - last_value_) / (dt_us / 1e6);
     jump_ = open_episode(series_anomaly(core::anomaly_type::jump, ctx, t, v));
     jump_->detector = "rate";
     jump_->score = rate;
@@ -102,9 +103,10 @@ void statistical_rules::open_flatline(series_context const& ctx, parameter_rules
 }
 
 bool statistical_rules::follow_deviation(series_context const& ctx, parameter_rules const& p,
-                                         core::timestamp t, double v, double z, double sd,
-                                         bool high, episode_reporter& report)
+                                         core::timestamp t, double v, double sd, bool high,
+                                         episode_reporter& report)
 {
+    double const z = (v - mean_) / sd;
     std::size_t const hold = std::max<std::size_t>(1, p.deviation_hold);
     if (!deviation_) {
         if (high) {

@@ -71,9 +71,11 @@ private:
             return;
         }
         if (!have_last_) return;
-        double const dt = std::max(core::seconds_between(last_time_, t), 1.0);
-        double const rate = std::abs(v - last_value_) / dt;
-        if (rate > p.max_rate_per_s) open_jump(ctx, p, t, v, rate, report);
+        // |change| / seconds > limit, without a division on the path every value takes.
+        double const dt_us =
+            std::max(static_cast<double>(core::elapsed(last_time_, t).count()), 1e6);
+        if (std::abs(v - last_value_) * 1e6 > p.max_rate_per_s * dt_us)
+            open_jump(ctx, p, t, v, dt_us, report);
     }
 
     // The value stays within flat_tolerance of where it settled for longer than flat_for (and
@@ -117,17 +119,19 @@ private:
             mean_ = v;
             variance_ = 0.0;
         }
-        // A spread of rounding error must not make ordinary values look extreme.
-        double const sd = std::max(std::sqrt(variance_), 1e-9 * std::max(1.0, std::abs(mean_)));
-        double const z = (v - mean_) / sd;
-        bool const high = seen_ >= p.deviation_window && std::abs(z) > p.deviation_z;
+        // |z| > deviation_z compared squared: no square root or division on the path every
+        // value takes. A spread of rounding error must not make ordinary values look extreme.
+        double const d = v - mean_;
+        double const floor = 1e-9 * std::max(1.0, std::abs(mean_));
+        double const spread = std::max(variance_, floor * floor);
+        bool const high =
+            seen_ >= p.deviation_window && d * d > p.deviation_z * p.deviation_z * spread;
         // Unusual values in a row, or an open episode: the episode's part.
         if ((high || held_ != 0 || deviation_) &&
-            !follow_deviation(ctx, p, t, v, z, sd, high, report))
+            !follow_deviation(ctx, p, t, v, std::sqrt(spread), high, report))
             return;
         if (!high && !deviation_) {
             double const alpha = 2.0 / (static_cast<double>(p.deviation_window) + 1.0);
-            double const d = v - mean_;
             mean_ += alpha * d;
             variance_ = (1.0 - alpha) * (variance_ + alpha * d * d);
         }
@@ -140,13 +144,13 @@ private:
     void follow_jump(parameter_rules const& p, core::timestamp t, double v,
                      episode_reporter& report);
     void open_jump(series_context const& ctx, parameter_rules const& p, core::timestamp t, double v,
-                   double rate, episode_reporter& report);
+                   double dt_us, episode_reporter& report);
     void end_flatline(core::timestamp t, episode_reporter& report);
     void open_flatline(series_context const& ctx, parameter_rules const& p, core::timestamp t,
                        double v, episode_reporter& report);
     // False when the episode ended as settled: mean and spread start again from the next value.
     bool follow_deviation(series_context const& ctx, parameter_rules const& p, core::timestamp t,
-                          double v, double z, double sd, bool high, episode_reporter& report);
+                          double v, double sd, bool high, episode_reporter& report);
 
     // Jump.
     episode jump_;
