@@ -114,7 +114,7 @@ struct detector::impl {
         state->detectors = make_sensor_rules(expected_since);
         state->refresh_gap(config);
         if (config.multivariate.enabled) {
-            state->multivariate = std::make_unique<detail::multivariate_rule>(config.multivariate);
+            state->multivariate = std::make_unique<detail::multivariate_rule>();
             if (auto const found = waiting.find(id); found != waiting.end()) {
                 state->multivariate->preload(std::move(found->second));
                 waiting.erase(found);
@@ -156,7 +156,7 @@ struct detector::impl {
     void update_multivariate(sensor_state& s, detail::episode_reporter& report)
     {
         if (config.multivariate.enabled && !s.multivariate) {
-            s.multivariate = std::make_unique<detail::multivariate_rule>(config.multivariate);
+            s.multivariate = std::make_unique<detail::multivariate_rule>();
         } else if (!config.multivariate.enabled && s.multivariate) {
             s.multivariate->finish(report);
             s.multivariate.reset();
@@ -223,7 +223,8 @@ verdict detector::observe(core::reading const& r, event_sink& out)
     if (sensor.multivariate || d.config.multivariate.enabled) {
         d.update_multivariate(sensor, report);
         if (sensor.multivariate)
-            sensor.multivariate->observe(r, {sensor.notes.data(), r.values.size()}, report);
+            sensor.multivariate->observe(r, {sensor.notes.data(), r.values.size()},
+                                         d.config.multivariate, report);
     }
     return verdict::accepted;
 }
@@ -271,7 +272,7 @@ bool detector::relearn(std::string_view sensor_id, event_sink& out)
     auto& sensor = *found->second;
     if (sensor.multivariate) {
         auto report = d.reporter(sensor, out);
-        sensor.multivariate->relearn(sensor.id, "asked", report);
+        sensor.multivariate->relearn(sensor.id, "asked", d.config.multivariate, report);
     }
     return true;
 }
@@ -284,7 +285,7 @@ void detector::relearn_all(event_sink& out)
     for (auto* sensor : d.in_order)
         if (sensor->multivariate) {
             auto report = d.reporter(*sensor, out);
-            sensor->multivariate->relearn(sensor->id, "asked", report);
+            sensor->multivariate->relearn(sensor->id, "asked", d.config.multivariate, report);
         }
 }
 
@@ -302,7 +303,8 @@ std::optional<std::string> detector::load_baseline(std::string_view sensor_id, s
     auto report = d.reporter(sensor, out);
     d.update_multivariate(sensor, report);
     if (!sensor.multivariate) return std::string{"the multivariate detector is switched off"};
-    auto problem = sensor.multivariate->load(sensor.id, std::move(b), report);
+    auto problem =
+        sensor.multivariate->load(sensor.id, std::move(b), d.config.multivariate, report);
     if (!problem) ++d.baselines_version;
     return problem;
 }
@@ -322,7 +324,7 @@ std::optional<baseline_status> detector::baseline_of(std::string_view sensor_id)
         return s;
     }
     auto const& sensor = *found->second;
-    if (sensor.multivariate) return sensor.multivariate->status();
+    if (sensor.multivariate) return sensor.multivariate->status(d.config.multivariate);
     baseline_status s;
     s.state = "off";
     return s;

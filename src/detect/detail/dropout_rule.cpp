@@ -41,14 +41,14 @@ public:
         a.detected_at = core::add_saturated(*silent_since_, *gap);
         a.duration_seconds = core::seconds_between(a.started_at, a.detected_at);
         a.never_seen = never_seen_;
-        open_ = std::move(a);
+        open_ = open_episode(std::move(a));
         report.open(*open_);
     }
 
 private:
     std::optional<core::timestamp> silent_since_; // last reading, or when expected from
     bool never_seen_;
-    std::optional<core::anomaly> open_;
+    episode open_;
 };
 
 } // namespace

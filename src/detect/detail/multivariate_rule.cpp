@@ -30,12 +30,12 @@ std::string_view end_name(mv_end e) noexcept
 
 } // namespace
 
-void multivariate_rule::start(std::vector<std::string> names)
+void multivariate_rule::start(std::vector<std::string> names, multivariate_settings const& settings)
 {
     names_ = std::move(names);
     seen_.fill(false);
     slots_.clear();
-    detector_.emplace(settings_, names_.size());
+    detector_.emplace(settings, names_.size());
     origin_ = baseline_origin::learned;
     if (!pending_) return;
     // A loaded baseline fits when it models exactly these parameters, in any order.
@@ -108,7 +108,7 @@ bool multivariate_rule::map_values(core::reading const& r, std::span<value_note 
 }
 
 void multivariate_rule::observe(core::reading const& r, std::span<value_note const> notes,
-                                episode_reporter& report)
+                                multivariate_settings const& settings, episode_reporter& report)
 {
     if (!detector_ || !relearn_reason_.empty()) {
         bool const restart = detector_.has_value();
@@ -117,7 +117,7 @@ void multivariate_rule::observe(core::reading const& r, std::span<value_note con
         if (d == 0) return;
         std::vector<std::string> names;
         for (std::size_t i = 0; i < d; ++i) names.emplace_back(r.values[i].parameter);
-        start(std::move(names));
+        start(std::move(names), settings);
         if (restart) {
             note(r.sensor_id, baseline_event::relearning, relearn_reason_, report);
         } else if (detector_->learned()) {
@@ -136,7 +136,7 @@ void multivariate_rule::observe(core::reading const& r, std::span<value_note con
                 names.emplace_back(m.parameter);
         }
         end_episode(last_time_, "relearn", report);
-        start(std::move(names));
+        start(std::move(names), settings);
         note(r.sensor_id, baseline_event::relearning, "parameters changed", report);
         if (!map_values(r, notes, grown)) return;
     } else if (!usable) {
@@ -195,8 +195,9 @@ void multivariate_rule::describe(core::anomaly& a) const
     auto const& e = detector_->episode();
     auto const d = names_.size();
     a.parameter = names_[e.order[0]];
-    a.score = e.peak * settings_.alarm;
-    a.threshold = settings_.alarm;
+    double const alarm = detector_->settings().alarm;
+    a.score = e.peak * alarm;
+    a.threshold = alarm;
     a.contributions.clear();
     for (std::size_t i = 0; i < d; ++i) {
         auto const p = e.order[i];
@@ -242,28 +243,27 @@ void multivariate_rule::note(std::string_view sensor_id, baseline_event e, std::
 
 void multivariate_rule::apply(multivariate_settings const& s)
 {
-    if (s == settings_) return;
-    bool const same = s.same_model(settings_);
-    settings_ = s;
-    if (!detector_) return;
-    if (same)
+    // Before the first reading there is no model: the first reading learns with `s`.
+    if (!detector_ || s == detector_->settings()) return;
+    if (s.same_model(detector_->settings()))
         detector_->retune(s);
     else
         relearn_reason_ = "settings changed";
 }
 
 void multivariate_rule::relearn(std::string_view sensor_id, std::string_view reason,
-                                episode_reporter& report)
+                                multivariate_settings const& settings, episode_reporter& report)
 {
     pending_.reset();
     if (!detector_) return;
     end_episode(last_time_, "relearn", report);
-    detector_.emplace(settings_, names_.size()); // with the settings in force now
+    detector_.emplace(settings, names_.size()); // with the settings in force now
     relearn_reason_ = {};
     note(sensor_id, baseline_event::relearning, reason, report);
 }
 
 std::optional<std::string> multivariate_rule::load(std::string_view sensor_id, sensor_baseline b,
+                                                   multivariate_settings const& settings,
                                                    episode_reporter& report)
 {
     if (!detector_) {
@@ -280,7 +280,7 @@ std::optional<std::string> multivariate_rule::load(std::string_view sensor_id, s
         return "the sensor's parameters are " + have + "; the baseline models others";
     }
     end_episode(last_time_, "relearn", report);
-    detector_.emplace(settings_, names_.size());
+    detector_.emplace(settings, names_.size());
     if (!detector_->load(b.model)) return std::string{"the baseline does not fit the sensor"};
     reorder(b.parameters);
     learned_at_ = b.learned_at;
@@ -306,11 +306,11 @@ std::optional<sensor_baseline> multivariate_rule::baseline() const
     return b;
 }
 
-baseline_status multivariate_rule::status() const
+baseline_status multivariate_rule::status(multivariate_settings const& settings) const
 {
     baseline_status s;
-    s.warmup = settings_.warmup;
-    s.threshold = settings_.alarm;
+    s.warmup = settings.warmup;
+    s.threshold = settings.alarm;
     s.baseline = baseline();
     if (!detector_) {
         s.state = pending_ ? "waiting" : "learning";
@@ -322,8 +322,8 @@ baseline_status multivariate_rule::status() const
         return s;
     }
     s.state = "learned";
-    s.warmup_readings = settings_.warmup;
-    s.statistic = detector_->last_statistic() * settings_.alarm;
+    s.warmup_readings = settings.warmup;
+    s.statistic = detector_->last_statistic() * settings.alarm;
     s.in_episode = detector_->in_episode();
     return s;
 }

@@ -3,7 +3,8 @@
 // mapped onto the model's fixed parameter order, episodes turned into anomalies (score,
 // threshold, contributions, cause and evidence), the baseline learned, loaded, forgotten and
 // reported. Runs after the series rules: a reading with a value a series rule owns (outside its
-// bands, stuck, jumping) is that rule's, and is not scored here.
+// bands, stuck, jumping) is that rule's, and is not scored here. `settings` is always the
+// detector's configuration in force; the model keeps a copy of those it was learned with.
 
 #include "detect/detail/mv_detector.hpp"
 #include "detect/detail/rules.hpp"
@@ -23,11 +24,9 @@ namespace wtf::detect::detail {
 
 class multivariate_rule {
 public:
-    explicit multivariate_rule(multivariate_settings const& s) : settings_{s} {}
-
     // One accepted reading; `notes[i]` is what the series rules made of r.values[i].
     void observe(core::reading const& r, std::span<value_note const> notes,
-                 episode_reporter& report);
+                 multivariate_settings const& settings, episode_reporter& report);
 
     // New settings: the same model is retuned at once; another model (a new warm-up length,
     // say) is learned again from the next reading, which also ends an open episode.
@@ -38,18 +37,20 @@ public:
     // Switched off: an open episode ends at the last reading.
     void finish(episode_reporter& report) { end_episode(last_time_, "switched_off", report); }
     // Forgets the baseline; an open episode ends at the last reading.
-    void relearn(std::string_view sensor_id, std::string_view reason, episode_reporter& report);
+    void relearn(std::string_view sensor_id, std::string_view reason,
+                 multivariate_settings const& settings, episode_reporter& report);
     // Uses `b` from the next reading on (or the first, if the sensor has not reported yet).
     // The problem when the sensor's parameters are known and are not the baseline's.
     std::optional<std::string> load(std::string_view sensor_id, sensor_baseline b,
+                                    multivariate_settings const& settings,
                                     episode_reporter& report);
 
-    baseline_status status() const;
+    baseline_status status(multivariate_settings const& settings) const;
     // The model in use, with its parameter names (none while learning).
     std::optional<sensor_baseline> baseline() const;
 
 private:
-    void start(std::vector<std::string> names);
+    void start(std::vector<std::string> names, multivariate_settings const& settings);
     void reorder(std::vector<std::string> const& names);
     bool map_values(core::reading const& r, std::span<value_note const> notes, bool& grown);
 
@@ -72,7 +73,6 @@ private:
     void note(std::string_view sensor_id, baseline_event e, std::string_view reason,
               episode_reporter& report) const;
 
-    multivariate_settings settings_;
     std::optional<mv_detector> detector_;            // from the first reading on
     std::vector<std::string> names_;                 // the model's parameters, in its order
     std::vector<std::uint8_t> slots_;                // per series of the sensor: its model slot

@@ -88,6 +88,7 @@ public:
     // nothing changed, when it does not fit this sensor's parameter count.
     bool load(mv_baseline const& b) noexcept;
 
+    mv_settings const& settings() const noexcept { return settings_; }
     bool learned() const noexcept { return learned_; }
     std::size_t warmup_count() const noexcept { return warm_count_; }
     std::size_t refits() const noexcept { return refine_stage_; }
