@@ -175,7 +175,9 @@ private:
             auto const index = plan_.columns[k];
             if (fields_[index].empty()) continue;
             double value = 0.0;
-            if (auto problem = read_number(index, value)) return problem;
+            if (auto const status = detail::parse_number(fields_[index], value);
+                status != detail::number_status::ok)
+                return number_problem(index, status);
             wide_values_[count++] = core::measurement{plan_.layout.parameters[k], value};
         }
         if (count == 0) return "no values";
@@ -193,7 +195,9 @@ private:
         if (entry.parameter.empty()) return std::nullopt; // ignored (--ignore, a label)
         if (fields_[plan_.value].empty()) return "no values";
         double value = 0.0;
-        if (auto problem = read_number(plan_.value, value)) return problem;
+        if (auto const status = detail::parse_number(fields_[plan_.value], value);
+            status != detail::number_status::ok)
+            return number_problem(plan_.value, status);
 
         if (pending_ && (time != pending_time_ || sensor != pending_sensor_)) flush();
         if (!pending_) {
@@ -246,18 +250,20 @@ private:
         return std::nullopt;
     }
 
-    std::optional<std::string> read_number(std::size_t index, double& out) const
+    // Why the cell of column `index` is not a number (parse_number said `status`); built only
+    // for a bad cell, so a good one costs the parse alone.
+    std::string number_problem(std::size_t index, detail::number_status status) const
     {
         auto const text = fields_[index];
-        using detail::number_status;
-        switch (detail::parse_number(text, out)) {
-        case number_status::ok: return std::nullopt;
-        case number_status::not_a_number: return column(index) + ": not a number: " + quote(text);
-        case number_status::not_finite:
+        switch (status) {
+        case detail::number_status::not_finite:
             return column(index) + ": not a finite number: " + quote(text);
-        case number_status::out_of_range: return column(index) + ": out of range: " + quote(text);
+        case detail::number_status::out_of_range:
+            return column(index) + ": out of range: " + quote(text);
+        case detail::number_status::ok: // not asked for a good cell
+        case detail::number_status::not_a_number: break;
         }
-        return std::nullopt;
+        return column(index) + ": not a number: " + quote(text);
     }
 
     // Lists a long layout's parameter the first time a value of it is read.

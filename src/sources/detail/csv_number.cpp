@@ -22,24 +22,29 @@ bool parse_plain_decimal(char const* first, char const* last, double& out) noexc
 {
     bool const negative = first != last && *first == '-';
     if (negative) ++first;
+    // Digits, then perhaps a point and more digits. The mantissa may wrap on a long run of
+    // digits; such a number has more than 15 and is refused below.
     std::uint64_t mantissa = 0;
-    int digits = 0;
-    int decimals = -1; // digits after the point; -1 before it
-    for (; first != last; ++first) {
-        auto const digit = static_cast<unsigned>(static_cast<unsigned char>(*first) - '0');
-        if (digit < 10) {
-            if (++digits > max_exact_digits) return false;
+    auto const digits_from = [&](char const* p) {
+        for (; p != last; ++p) {
+            auto const digit = static_cast<unsigned>(static_cast<unsigned char>(*p) - '0');
+            if (digit > 9) break;
             mantissa = mantissa * 10 + digit;
-            if (decimals >= 0) ++decimals;
-        } else if (*first == '.' && decimals < 0) {
-            decimals = 0;
-        } else {
-            return false;
         }
+        return p;
+    };
+    char const* p = digits_from(first);
+    auto const whole = p - first;
+    std::ptrdiff_t decimals = 0;
+    if (p != last && *p == '.') {
+        char const* const fraction = p + 1;
+        p = digits_from(fraction);
+        decimals = p - fraction;
     }
-    if (digits == 0) return false;
-    double const magnitude = static_cast<double>(mantissa) /
-                             powers_of_ten[static_cast<std::size_t>(decimals < 0 ? 0 : decimals)];
+    auto const digits = whole + decimals;
+    if (p != last || digits == 0 || digits > max_exact_digits) return false;
+    double const magnitude =
+        static_cast<double>(mantissa) / powers_of_ten[static_cast<std::size_t>(decimals)];
     out = negative ? -magnitude : magnitude;
     return true;
 }
