@@ -113,6 +113,24 @@ void mv_detector::retune(mv_settings const& s) noexcept
     high_votes_ &= vote_mask_;
     low_votes_ &= vote_mask_;
     log_keep_ = std::log1p(-settings_.lambda);
+    weights_.dt_us = -1;
+}
+
+mv_detector::interval_weights const& mv_detector::work_out_weights(std::int64_t dt_us) noexcept
+{
+    double const dt = static_cast<double>(dt_us);
+    double const steps = dt / static_cast<double>(base_.cadence_us);
+    weights_.dt_us = dt_us;
+    weights_.restart = steps > settings_.gap_reset;
+    weights_.smoothing = steps <= 1.0 ? settings_.lambda : 1.0 - std::exp(steps * log_keep_);
+    // The share of the way to the new value that `dt` covers with time constant `seconds`.
+    auto const share = [&](double seconds) {
+        return seconds > 0.0 ? std::min(1.0, dt / (seconds * 1e6)) : 0.0;
+    };
+    weights_.slow_adapt = share(settings_.slow_adapt_s);
+    weights_.adapt = share(settings_.adapt_s);
+    weights_.drop = share(settings_.drop_s);
+    return weights_;
 }
 
 void mv_detector::relearn()
@@ -149,6 +167,7 @@ bool mv_detector::load(mv_baseline const& b) noexcept
 // Per-reading constants from base_.
 void mv_detector::derive() noexcept
 {
+    weights_.dt_us = -1; // the cadence may have changed
     for (std::size_t i = 0; i < d_; ++i) {
         double const s = base_.scale[i] * base_.smooth_sd[i];
         inv_scale_[i] = base_.active[i] && s > 0.0 ? 1.0 / s : 0.0;
@@ -486,14 +505,13 @@ mv_event mv_detector::observe(std::int64_t time_us, std::span<double const> valu
     // Smoothing in data time: a reading after a short pause weighs as the readings it stands
     // for; after a long silence the smoothed state is stale, so it restarts from this reading
     // and votes wait until it has settled.
-    double const dt_us = have_time_ ? static_cast<double>(time_us - last_time_) : 0.0;
-    double const steps = dt_us / static_cast<double>(base_.cadence_us);
-    if (!have_time_ || steps > settings_.gap_reset) {
+    auto const& w = weights_for(have_time_ ? time_us - last_time_ : 0);
+    if (!have_time_ || w.restart) {
         std::copy(values.begin(), values.end(), smoothed_.begin());
         settle_ = std::max(settle_, static_cast<std::size_t>(std::ceil(2.0 / settings_.lambda)));
     } else {
-        double const a = steps <= 1.0 ? settings_.lambda : 1.0 - std::exp(steps * log_keep_);
-        for (std::size_t i = 0; i < d_; ++i) smoothed_[i] += a * (values[i] - smoothed_[i]);
+        for (std::size_t i = 0; i < d_; ++i)
+            smoothed_[i] += w.smoothing * (values[i] - smoothed_[i]);
     }
     have_time_ = true;
     last_time_ = time_us;
@@ -522,13 +540,11 @@ mv_event mv_detector::observe(std::int64_t time_us, std::span<double const> valu
     if (!learning_state_) {
         auto& centre = centres_[nearest_];
         if (settings_.slow_adapt_s > 0.0) {
-            double const b = std::min(1.0, dt_us / (settings_.slow_adapt_s * 1e6));
             for (std::size_t i = 0; i < d_; ++i)
-                if (base_.slow[i]) centre[i] += b * (smoothed_[i] - centre[i]);
+                if (base_.slow[i]) centre[i] += w.slow_adapt * (smoothed_[i] - centre[i]);
         }
         if (settings_.adapt_s > 0.0 && !open_ && stat < settings_.guard) {
-            double const b = std::min(1.0, dt_us / (settings_.adapt_s * 1e6));
-            for (std::size_t i = 0; i < d_; ++i) centre[i] += b * (smoothed_[i] - centre[i]);
+            for (std::size_t i = 0; i < d_; ++i) centre[i] += w.adapt * (smoothed_[i] - centre[i]);
         }
     }
 
@@ -567,7 +583,7 @@ mv_event mv_detector::observe(std::int64_t time_us, std::span<double const> valu
     if (settings_.drop_ratio > 0.0) {
         bool const dropped =
             age_s >= settings_.drop_s && stat < settings_.drop_ratio * recent_stat_;
-        recent_stat_ += std::min(1.0, dt_us / (settings_.drop_s * 1e6)) * (stat - recent_stat_);
+        recent_stat_ += w.drop * (stat - recent_stat_);
         if (dropped) return close(time_us, mv_end::settled);
     }
     if (settings_.max_episode_s > 0.0 &&

@@ -103,6 +103,20 @@ public:
     std::span<double const> standardised() const noexcept { return {u_.data(), d_}; }
 
 private:
+    // What a reading `dt_us` after the last one weighs: in the smoothing, in the centres'
+    // adaptation and in the recent level of an episode's statistic. Worked out again only when
+    // the interval changes (most sensors report at a fixed cadence) or the settings do.
+    struct interval_weights {
+        std::int64_t dt_us = -1; // -1: not worked out
+        bool restart = false;    // the silence was long: smoothing starts again
+        double smoothing = 0.0, slow_adapt = 0.0, adapt = 0.0, drop = 0.0;
+    };
+    interval_weights const& weights_for(std::int64_t dt_us) noexcept
+    {
+        return dt_us == weights_.dt_us ? weights_ : work_out_weights(dt_us);
+    }
+    interval_weights const& work_out_weights(std::int64_t dt_us) noexcept;
+
     void finish_warmup() noexcept;
     void fit_model(std::span<double> e, std::size_t m, mv_baseline& b, bool refit,
                    std::span<double> scratch) noexcept;
@@ -142,6 +156,7 @@ private:
     std::int64_t last_time_ = 0, last_above_clear_ = 0, pending_since_ = 0;
     std::size_t settle_ = 0; // readings before votes count again
     double log_keep_ = 0.0;  // log(1 - lambda)
+    interval_weights weights_;
     double last_stat_ = 0.0, recent_stat_ = 0.0;
     bool have_time_ = false, open_ = false, pending_ = false, learning_state_ = false;
     mv_episode episode_;
