@@ -28,6 +28,17 @@ std::string_view end_name(mv_end e) noexcept
     return "calm";
 }
 
+// `names` and then the reading's parameters it lacks, each once, up to the model's capacity.
+std::vector<std::string> with_parameters_of(core::reading const& r, std::vector<std::string> names)
+{
+    for (auto const& m : r.values) {
+        if (names.size() == mv_max_parameters) break;
+        if (std::find(names.begin(), names.end(), m.parameter) == names.end())
+            names.emplace_back(m.parameter);
+    }
+    return names;
+}
+
 } // namespace
 
 void multivariate_rule::start(std::vector<std::string> names, multivariate_settings const& settings)
@@ -113,10 +124,8 @@ void multivariate_rule::observe(core::reading const& r, std::span<value_note con
     if (!detector_ || !relearn_reason_.empty()) {
         bool const restart = detector_.has_value();
         if (restart) end_episode(last_time_, "relearn", report);
-        std::size_t const d = std::min(r.values.size(), mv_max_parameters);
-        if (d == 0) return;
-        std::vector<std::string> names;
-        for (std::size_t i = 0; i < d; ++i) names.emplace_back(r.values[i].parameter);
+        auto names = with_parameters_of(r, {});
+        if (names.empty()) return;
         start(std::move(names), settings);
         if (restart) {
             note(r.sensor_id, baseline_event::relearning, relearn_reason_, report);
@@ -129,14 +138,8 @@ void multivariate_rule::observe(core::reading const& r, std::span<value_note con
     bool const usable = map_values(r, notes, grown);
     if (grown) {
         // A parameter the model does not know: the model must learn the sensor as it is now.
-        auto names = names_;
-        for (auto const& m : r.values) {
-            if (names.size() == mv_max_parameters) break;
-            if (std::find(names.begin(), names.end(), m.parameter) == names.end())
-                names.emplace_back(m.parameter);
-        }
         end_episode(last_time_, "relearn", report);
-        start(std::move(names), settings);
+        start(with_parameters_of(r, names_), settings);
         note(r.sensor_id, baseline_event::relearning, "parameters changed", report);
         if (!map_values(r, notes, grown)) return;
     } else if (!usable) {

@@ -182,6 +182,26 @@ TEST_CASE("The model takes each value by its parameter's name, in any order; a m
     CHECK(shuffled_out.baselines == fixed_out.baselines); // no relearning on the way
 }
 
+TEST_CASE("A reading that names a parameter twice still teaches the model each parameter once",
+          "[unit]")
+{
+    // The sources give each parameter once; the detector does not count on it.
+    detect::detector d{short_warmup(), t0};
+    recorder out;
+    for (int i = 0; i < 60; ++i) {
+        double const x = std::sin(i * 0.7) + 0.3 * std::sin(i * 2.3);
+        core::measurement const m[]{{"flow", 60.0 - 5.0 * x},
+                                    {"pressure", 2.0 + 0.1 * x + 0.01 * std::sin(i * 3.7)},
+                                    {"flow", 60.0 - 5.0 * x}};
+        d.observe(core::reading{"wtf-pipe-1", t0 + std::chrono::seconds{i}, m}, out);
+    }
+    auto const status = d.baseline_of("wtf-pipe-1");
+    REQUIRE(status);
+    CHECK(status->state == "learned");
+    REQUIRE(status->baseline);
+    CHECK(status->baseline->parameters == std::vector<std::string>{"flow", "pressure"});
+}
+
 TEST_CASE("A changed model setting on reload makes the sensor learn again, saying why", "[unit]")
 {
     auto s = short_warmup();
