@@ -214,6 +214,7 @@ void read_detect(table_reader& t, detect::settings& s)
     t.number("dropout_gap_multiple", s.dropout_gap_multiple, dropout_multiple_rule);
     t.names("expected_sensors", s.expected_sensors);
     t.integer("max_sensors", s.max_sensors, {1, no_limit});
+    t.integer("max_parameters", s.max_parameters, {1, 4096});
     t.section("parameters", [&](table_reader& p) { read_parameters(p, s.parameters); });
     t.section("multivariate", [&](table_reader& m) { read_multivariate(m, s.multivariate); });
 }

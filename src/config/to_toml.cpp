@@ -149,6 +149,7 @@ void write_detect(writer& w, detect::settings const& s)
     w.line("dropout_gap_multiple", format_number(s.dropout_gap_multiple));
     w.line("expected_sensors", string_array(s.expected_sensors));
     w.integer("max_sensors", s.max_sensors);
+    w.integer("max_parameters", s.max_parameters);
     for (auto const& p : s.parameters) {
         w.table("detect.parameters." + key_text(p.name));
         w.line("unit", quote(p.unit));

@@ -3,7 +3,8 @@
 # whose summary, anomaly,
 # journal lines, Redis entries and logs hold exactly what was meant (no stack bytes, valid UTF-8);
 # a journal line with an absurd duration is skipped at start-up; a query key that decodes to
-# bytes that are not UTF-8 is answered with valid UTF-8.
+# bytes that are not UTF-8 is answered with valid UTF-8; a client that invents field names
+# cannot grow the detector past detect.max_parameters.
 source "$(dirname "$0")/lib.sh"
 
 start_redis
@@ -58,6 +59,19 @@ grep -q "skipping corrupt line .*reason=bad anomaly: field 'duration_seconds' is
     || fail "the tampered line was not reported"
 wait_for 5 /summary '.count == 1'
 pass "a journal line with duration_seconds 1e30 is skipped and the rest restores"
+
+# A client that invents field names: 3 readings of 30 new ones each for one sensor. The first
+# detect.max_parameters (64) are judged; the other 26 are accepted, counted and judged by none.
+for batch in 0 1 2; do
+    body=$(jq -nc --argjson b "$batch" \
+        '{sensor_id: "inventive"} + ([range(30)] | map({("p\($b * 30 + .)"): 1.5}) | add)')
+    post_json /readings "$body"
+    expect_status 200 "a reading of 30 new parameters (batch $batch)"
+done
+http GET /metrics
+grep -q '^wtfd_values_unjudged_total 26$' <<<"$BODY" \
+    || fail "metrics: $(grep unjudged <<<"$BODY")"
+pass "a sensor's parameters beyond detect.max_parameters are accepted, counted and not judged"
 
 stop_wtfd
 iconv -f UTF-8 -t UTF-8 "$work/stderr" >/dev/null || fail "the log is not UTF-8"

@@ -116,6 +116,9 @@ public:
         std::function<void(std::string_view sensor_id, sensor_baseline const&)> const& visit) const;
     // Increases whenever a baseline is learned, refit, loaded or forgotten.
     std::uint64_t baselines_version() const noexcept;
+    // Values of new parameters a sensor had no room for (settings::max_parameters): accepted
+    // with their reading, judged by no rule.
+    std::uint64_t values_unjudged() const noexcept;
 
     bool knows(std::string_view sensor_id) const noexcept;
     std::size_t sensor_count() const noexcept;

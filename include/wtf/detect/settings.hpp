@@ -106,6 +106,9 @@ struct settings {
     std::vector<std::string> expected_sensors; // dropouts from start-up if they never send
     std::vector<parameter_rules> parameters = default_parameters();
     std::size_t max_sensors = 10'000; // more distinct sensor ids are rejected
+    // Distinct parameters judged per sensor: values of further new ones are accepted and
+    // counted, not judged, so a client that invents names cannot grow the detector for ever.
+    std::size_t max_parameters = 64;
     multivariate_settings multivariate;
 
     // The seed system's thresholds for temperature, pressure and flow, with per-series rules

@@ -28,13 +28,18 @@ std::string_view end_name(mv_end e) noexcept
     return "calm";
 }
 
-// `names` and then the reading's parameters it lacks, each once, up to the model's capacity.
-std::vector<std::string> with_parameters_of(core::reading const& r, std::vector<std::string> names)
+// `names` and then the reading's judged parameters it lacks, each once, up to the model's
+// capacity.
+std::vector<std::string> with_parameters_of(core::reading const& r,
+                                            std::span<value_note const> notes,
+                                            std::vector<std::string> names)
 {
-    for (auto const& m : r.values) {
+    for (std::size_t i = 0; i < r.values.size(); ++i) {
         if (names.size() == mv_max_parameters) break;
-        if (std::find(names.begin(), names.end(), m.parameter) == names.end())
-            names.emplace_back(m.parameter);
+        auto const parameter = r.values[i].parameter;
+        if (notes[i].series != value_note::unjudged &&
+            std::find(names.begin(), names.end(), parameter) == names.end())
+            names.emplace_back(parameter);
     }
     return names;
 }
@@ -100,6 +105,7 @@ bool multivariate_rule::map_values(core::reading const& r, std::span<value_note 
     bool unmodelled = false;
     std::uint32_t present = 0; // bit per slot
     for (std::size_t i = 0; i < r.values.size(); ++i) {
+        if (notes[i].series == value_note::unjudged) continue;
         auto const slot = slot_of(notes[i], r.values[i].parameter);
         if (slot == not_modelled) {
             unmodelled = true;
@@ -115,7 +121,7 @@ bool multivariate_rule::map_values(core::reading const& r, std::span<value_note 
         for (std::size_t slot = 0; slot < names_.size(); ++slot)
             if ((present >> slot & 1u) == 0) usable = usable && seen_[slot];
     grown = unmodelled && names_.size() < mv_max_parameters;
-    return usable;
+    return usable && present != 0; // a reading with none of the model's values says nothing
 }
 
 void multivariate_rule::observe(core::reading const& r, std::span<value_note const> notes,
@@ -124,7 +130,7 @@ void multivariate_rule::observe(core::reading const& r, std::span<value_note con
     if (!detector_ || !relearn_reason_.empty()) {
         bool const restart = detector_.has_value();
         if (restart) end_episode(last_time_, "relearn", report);
-        auto names = with_parameters_of(r, {});
+        auto names = with_parameters_of(r, notes, {});
         if (names.empty()) return;
         start(std::move(names), settings);
         if (restart) {
@@ -139,7 +145,7 @@ void multivariate_rule::observe(core::reading const& r, std::span<value_note con
     if (grown) {
         // A parameter the model does not know: the model must learn the sensor as it is now.
         end_episode(last_time_, "relearn", report);
-        start(with_parameters_of(r, names_), settings);
+        start(with_parameters_of(r, notes, names_), settings);
         note(r.sensor_id, baseline_event::relearning, "parameters changed", report);
         if (!map_values(r, notes, grown)) return;
     } else if (!usable) {

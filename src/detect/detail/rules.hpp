@@ -84,6 +84,9 @@ struct series_context {
 // the sensor's series it is (an index that stays the series' for the sensor's life) and whether
 // a series rule owns the value.
 struct value_note {
+    // A value of a new parameter beyond the sensor's max_parameters: no series, not judged.
+    static constexpr std::uint32_t unjudged = 0xffffffff;
+
     std::uint32_t series = 0;
     bool owned = false;
 };

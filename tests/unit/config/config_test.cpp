@@ -172,6 +172,7 @@ drift_duration_s = 20
 dropout_gap_s = 7.5
 expected_sensors = ["wtf-pipe-1"]
 max_sensors = 12
+max_parameters = 5
 
 [detect.parameters.pressure]
 unit = "kPa"
@@ -183,6 +184,7 @@ clear_margin = 5
     CHECK(c.detect.dropout_gap == 7500ms);
     CHECK(c.detect.expected_sensors == std::vector<std::string>{"wtf-pipe-1"});
     CHECK(c.detect.max_sensors == 12);
+    CHECK(c.detect.max_parameters == 5);
     auto const& p = parameter(c, "pressure");
     CHECK(p.unit == "kPa");
     CHECK(p.spike.low == 50.0);
@@ -510,6 +512,8 @@ TEST_CASE("Wrong [detect] values name the key and the line", "[unit]")
         {"detect", "expected_sensors = [\"\"]", "detect.expected_sensors[0]"},
         {"detect", "expected_sensors = 1", "detect.expected_sensors"},
         {"detect", "max_sensors = 0", "detect.max_sensors"},
+        {"detect", "max_parameters = 0", "detect.max_parameters"},
+        {"detect", "max_parameters = 4097", "detect.max_parameters"},
     });
     auto const e = only_error("[detect]\ndrift_duration_s = 0\n");
     CHECK(to_string(e) == "wtfd.toml:2: detect.drift_duration_s: must be > 0");

@@ -202,6 +202,34 @@ TEST_CASE("A reading that names a parameter twice still teaches the model each p
     CHECK(status->baseline->parameters == std::vector<std::string>{"flow", "pressure"});
 }
 
+TEST_CASE("Parameters beyond max_parameters stay out of the model", "[unit]")
+{
+    auto s = short_warmup();
+    s.max_parameters = 2;
+    detect::detector d{s, t0};
+    recorder out;
+    for (int i = 0; i < 60; ++i) {
+        double const x = std::sin(i * 0.7) + 0.3 * std::sin(i * 2.3);
+        core::measurement const m[]{{"flow", 60.0 - 5.0 * x},
+                                    {"pressure", 2.0 + 0.1 * x + 0.01 * std::sin(i * 3.7)},
+                                    {"level-" + std::to_string(i % 3), 1.0 + x}};
+        d.observe(core::reading{"wtf-pipe-1", t0 + std::chrono::seconds{i}, m}, out);
+        // A reading of unjudged parameters only is nothing to the model.
+        core::measurement const other[]{{"level-0", 3.0}};
+        d.observe(core::reading{"wtf-pipe-1",
+                                t0 + std::chrono::seconds{i} + std::chrono::milliseconds{500},
+                                other},
+                  out);
+    }
+    auto const status = d.baseline_of("wtf-pipe-1");
+    REQUIRE(status);
+    CHECK(status->state == "learned");
+    REQUIRE(status->baseline);
+    CHECK(status->baseline->parameters == std::vector<std::string>{"flow", "pressure"});
+    CHECK(out.reasons == std::vector<std::string>{""}); // learned once, never relearnt
+    CHECK(d.values_unjudged() == 120);
+}
+
 TEST_CASE("A changed model setting on reload makes the sensor learn again, saying why", "[unit]")
 {
     auto s = short_warmup();
