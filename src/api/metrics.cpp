@@ -258,10 +258,10 @@ void append_metrics(std::string& out, scrape const& s)
              "Fields of accepted readings that were not numbers and not configured parameters "
              "(labels such as \"status\": \"ok\"), ignored.");
     x.sample("wtfd_reading_fields_ignored_total", {}, stats.ignored_fields);
-    x.family("wtfd_values_unjudged_total", "counter",
+    x.family("wtfd_values_untracked_total", "counter",
              "Values of new parameters beyond detect.max_parameters of their sensor: accepted, "
              "judged by no detector.");
-    x.sample("wtfd_values_unjudged_total", {}, s.pipeline.detector().values_unjudged());
+    x.sample("wtfd_values_untracked_total", {}, s.pipeline.detector().values_untracked());
 
     if (auto const* m = s.counters) {
         x.family("wtfd_anomalies_total", "counter",

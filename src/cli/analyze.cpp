@@ -310,8 +310,10 @@ void describe_findings(detail::replayer const& replay, detect::settings const& d
     r.dropout_gap = describe_gap(detect);
     r.anomalies_by_type = counts.opened_by_type;
     r.still_open = counts.still_open;
+    r.max_parameters = detect.max_parameters;
     if (auto const* d = replay.detector()) {
         r.sensor_count = d->sensor_count();
+        r.untracked = d->values_untracked();
         d->for_each_sensor([&](detect::sensor_info const& s) {
             if (r.sensors.size() < sensors_listed) {
                 r.sensors.push_back({std::string{s.sensor_id}, s.readings, s.dropout_gap});

@@ -94,7 +94,7 @@ struct detector::impl {
     std::uint64_t next_id = 1;
     std::size_t active = 0;
     std::uint64_t baselines_version = 0;
-    std::uint64_t values_unjudged = 0; // of parameters beyond a sensor's max_parameters
+    std::uint64_t values_untracked = 0; // of parameters beyond a sensor's max_parameters
     // Baselines loaded for sensors that have not reported yet.
     std::map<std::string, sensor_baseline, std::less<>> waiting;
     std::unordered_map<std::string, std::unique_ptr<sensor_state>, string_hash, std::equal_to<>>
@@ -136,14 +136,14 @@ struct detector::impl {
     // The index of the sensor's series of `parameter`. Readings of one source list their
     // parameters in the same order every time, so the series at the same position is tried
     // first; a new parameter adds a series once, while the sensor has fewer than
-    // max_parameters (value_note::unjudged after that).
+    // max_parameters (value_note::untracked after that).
     std::uint32_t series_for(sensor_state& s, std::size_t position, std::string_view parameter)
     {
         if (position < s.series.size() && s.series[position].parameter == parameter)
             return static_cast<std::uint32_t>(position);
         for (std::size_t i = 0; i < s.series.size(); ++i)
             if (s.series[i].parameter == parameter) return static_cast<std::uint32_t>(i);
-        if (s.series.size() >= config.max_parameters) return detail::value_note::unjudged;
+        if (s.series.size() >= config.max_parameters) return detail::value_note::untracked;
         auto& added = s.series.emplace_back();
         added.parameter = parameter;
         added.rules = rules_for(parameter);
@@ -218,8 +218,8 @@ verdict detector::observe(core::reading const& r, event_sink& out)
     for (std::size_t i = 0; i < r.values.size(); ++i) {
         auto const& m = r.values[i];
         auto const index = d.series_for(sensor, i, m.parameter);
-        if (index == detail::value_note::unjudged) {
-            ++d.values_unjudged;
+        if (index == detail::value_note::untracked) {
+            ++d.values_untracked;
             sensor.notes[i] = {index, false};
             continue;
         }
@@ -349,7 +349,7 @@ void detector::for_each_baseline(
 }
 
 std::uint64_t detector::baselines_version() const noexcept { return impl_->baselines_version; }
-std::uint64_t detector::values_unjudged() const noexcept { return impl_->values_unjudged; }
+std::uint64_t detector::values_untracked() const noexcept { return impl_->values_untracked; }
 
 void detector::set_next_id(std::uint64_t id) noexcept { impl_->next_id = id; }
 std::uint64_t detector::next_id() const noexcept { return impl_->next_id; }

@@ -69,8 +69,8 @@ for batch in 0 1 2; do
     expect_status 200 "a reading of 30 new parameters (batch $batch)"
 done
 http GET /metrics
-grep -q '^wtfd_values_unjudged_total 26$' <<<"$BODY" \
-    || fail "metrics: $(grep unjudged <<<"$BODY")"
+grep -q '^wtfd_values_untracked_total 26$' <<<"$BODY" \
+    || fail "metrics: $(grep untracked <<<"$BODY")"
 pass "a sensor's parameters beyond detect.max_parameters are accepted, counted and not judged"
 
 stop_wtfd

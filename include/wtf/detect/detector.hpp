@@ -118,7 +118,7 @@ public:
     std::uint64_t baselines_version() const noexcept;
     // Values of new parameters a sensor had no room for (settings::max_parameters): accepted
     // with their reading, judged by no rule.
-    std::uint64_t values_unjudged() const noexcept;
+    std::uint64_t values_untracked() const noexcept;
 
     bool knows(std::string_view sensor_id) const noexcept;
     std::size_t sensor_count() const noexcept;

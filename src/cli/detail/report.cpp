@@ -114,6 +114,10 @@ std::string render(report const& r)
                "repeated; the first: " +
                r.first_stale.value_or("?") + ")";
     }
+    if (r.untracked > 0) {
+        out += ", " + std::to_string(r.untracked) + " values not judged: their sensor had " +
+               std::to_string(r.max_parameters) + " parameters already (detect.max_parameters)";
+    }
     out += '\n';
     if (r.readings == 0) return out; // nothing else to say; the caller says why
     if (r.first && r.last) {

@@ -47,6 +47,8 @@ struct report {
     std::uint64_t readings = 0; // accepted
     std::uint64_t stale = 0;    // out of order or repeated, skipped
     std::optional<std::string> first_stale;
+    std::uint64_t untracked = 0;    // values of parameters beyond max_parameters, not judged
+    std::size_t max_parameters = 0; // detect.max_parameters
     std::optional<core::timestamp> first;
     std::optional<core::timestamp> last;
     std::vector<sensor_report> sensors;

@@ -37,7 +37,7 @@ std::vector<std::string> with_parameters_of(core::reading const& r,
     for (std::size_t i = 0; i < r.values.size(); ++i) {
         if (names.size() == mv_max_parameters) break;
         auto const parameter = r.values[i].parameter;
-        if (notes[i].series != value_note::unjudged &&
+        if (notes[i].series != value_note::untracked &&
             std::find(names.begin(), names.end(), parameter) == names.end())
             names.emplace_back(parameter);
     }
@@ -105,7 +105,7 @@ bool multivariate_rule::map_values(core::reading const& r, std::span<value_note 
     bool unmodelled = false;
     std::uint32_t present = 0; // bit per slot
     for (std::size_t i = 0; i < r.values.size(); ++i) {
-        if (notes[i].series == value_note::unjudged) continue;
+        if (notes[i].series == value_note::untracked) continue;
         auto const slot = slot_of(notes[i], r.values[i].parameter);
         if (slot == not_modelled) {
             unmodelled = true;

@@ -85,7 +85,7 @@ struct series_context {
 // a series rule owns the value.
 struct value_note {
     // A value of a new parameter beyond the sensor's max_parameters: no series, not judged.
-    static constexpr std::uint32_t unjudged = 0xffffffff;
+    static constexpr std::uint32_t untracked = 0xffffffff;
 
     std::uint32_t series = 0;
     bool owned = false;

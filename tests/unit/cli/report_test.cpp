@@ -81,6 +81,14 @@ TEST_CASE("the report counts anomalies by kind, failures and skipped readings", 
     CHECK_THAT(text, Catch::Contains("Anomalies: 4 (2 spikes, 1 drift, 1 dropout); 1 still open "
                                      "at the end of the data\n"));
     CHECK_THAT(text, Catch::Contains("Saved: out/responses/model_response_20250101_000000.json\n"));
+    CHECK_THAT(text, !Catch::Contains("not judged"));
+
+    r.untracked = 36;
+    r.max_parameters = 64;
+    CHECK_THAT(cli::detail::render(r),
+               Catch::Contains("(out of order or repeated; the first: sensor x at "
+                               "2025-01-01T00:00:00Z), 36 values not judged: their sensor had 64 "
+                               "parameters already (detect.max_parameters)\n"));
 }
 
 TEST_CASE("the report shows each sensor's baseline and top contributors, and the new kinds "

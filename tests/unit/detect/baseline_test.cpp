@@ -214,7 +214,7 @@ TEST_CASE("Parameters beyond max_parameters stay out of the model", "[unit]")
                                     {"pressure", 2.0 + 0.1 * x + 0.01 * std::sin(i * 3.7)},
                                     {"level-" + std::to_string(i % 3), 1.0 + x}};
         d.observe(core::reading{"wtf-pipe-1", t0 + std::chrono::seconds{i}, m}, out);
-        // A reading of unjudged parameters only is nothing to the model.
+        // A reading of untracked parameters only is nothing to the model.
         core::measurement const other[]{{"level-0", 3.0}};
         d.observe(core::reading{"wtf-pipe-1",
                                 t0 + std::chrono::seconds{i} + std::chrono::milliseconds{500},
@@ -227,7 +227,7 @@ TEST_CASE("Parameters beyond max_parameters stay out of the model", "[unit]")
     REQUIRE(status->baseline);
     CHECK(status->baseline->parameters == std::vector<std::string>{"flow", "pressure"});
     CHECK(out.reasons == std::vector<std::string>{""}); // learned once, never relearnt
-    CHECK(d.values_unjudged() == 120);
+    CHECK(d.values_untracked() == 120);
 }
 
 TEST_CASE("A changed model setting on reload makes the sensor learn again, saying why", "[unit]")

@@ -469,7 +469,7 @@ TEST_CASE("a sensor's new parameters beyond max_parameters are counted, not judg
         {"flow", 55.0}, {"temperature", 45.0}, {"pressure", 2.0}, {"x-1", 1.0}};
     d.observe(core::reading{"wtf-pipe-1", at(0.5), more}, out);
     CHECK(out.events.empty());
-    CHECK(d.values_unjudged() == 2);
+    CHECK(d.values_untracked() == 2);
     // The parameters it has are judged as before; another sensor has its own room.
     feed(d, out, 0.7, "flow", 150.0);
     feed(d, out, 0.7, "temperature", 45.0, "wtf-pipe-2");
@@ -477,7 +477,7 @@ TEST_CASE("a sensor's new parameters beyond max_parameters are counted, not judg
     REQUIRE(opened.size() == 2);
     CHECK(opened[0].anomaly.parameter == "flow");
     CHECK(opened[1].anomaly.sensor_id == "wtf-pipe-2");
-    CHECK(d.values_unjudged() == 2);
+    CHECK(d.values_untracked() == 2);
 }
 
 TEST_CASE("a parameter without thresholds is tracked but raises nothing", "[unit]")
