@@ -4,26 +4,15 @@
 # POST .../relearn (ingest token) and forgotten by --relearn.
 source "$(dirname "$0")/lib.sh"
 
-cat >"$work/wtfd.toml" <<TOML
-[api]
+quiet_config '[api]
 ingest_token = "secret"
-
-[generator]
-enabled = false
-
-[detect]
-dropout_gap_s = 600.0
 
 [detect.multivariate]
 warmup = 30
 refine_after = 0
 
-[llm]
-enabled = false
-
 [log]
-level = "debug"
-TOML
+level = "debug"'
 start_wtfd
 
 # 40 readings a second apart of a flow and a pressure that move together, inside their bands.

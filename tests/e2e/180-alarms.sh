@@ -4,19 +4,9 @@
 # was after a SIGKILL and a restart.
 source "$(dirname "$0")/lib.sh"
 
-cat >"$work/wtfd.toml" <<TOML
-[api]
+quiet_config '[api]
 ingest_token = "in-secret"
 operator_token = "op-secret"
-
-[generator]
-enabled = false
-
-[detect]
-dropout_gap_s = 600.0
-
-[llm]
-enabled = false
 
 [storage]
 fsync_interval_s = 0.2
@@ -25,8 +15,7 @@ fsync_interval_s = 0.2
 max_shelve_s = 7200
 
 [log]
-level = "debug"
-TOML
+level = "debug"'
 start_wtfd
 ingest=(-H 'Authorization: Bearer in-secret')
 operator=(-H 'Authorization: Bearer op-secret')

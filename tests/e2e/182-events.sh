@@ -5,24 +5,13 @@
 # stream alive.
 source "$(dirname "$0")/lib.sh"
 
-cat >"$work/wtfd.toml" <<'TOML'
-[generator]
-enabled = false
-
-[detect]
-dropout_gap_s = 600.0
-
-[llm]
-enabled = false
-
-[events]
+quiet_config '[events]
 buffer_events = 64
 buffer_bytes = 65536
 heartbeat_s = 0.3
 
 [log]
-level = "notice"
-TOML
+level = "notice"'
 # A small allocator quarantine under AddressSanitizer, so that its resident memory says what
 # wtfd holds rather than what ASan keeps of freed blocks.
 ASAN_OPTIONS="${ASAN_OPTIONS:-}:quarantine_size_mb=1:thread_local_quarantine_size_kb=64" start_wtfd

@@ -167,10 +167,9 @@ level = "debug"
 TOML
 }
 
-# redis_config [REDIS-LINES] [MORE-TABLES]: writes $work/wtfd.toml for a test against the
-# redis-server start_redis started (generator and LLM off, dropouts after 600 s, a 0.2 s
-# reconnect backoff, a debug log), with extra lines for [redis] and further tables after it.
-redis_config() {
+# quiet_config [MORE-TABLES]: writes $work/wtfd.toml with the generator and the LLM off and
+# dropouts only after 600 s (a test's own readings, nothing else), then MORE-TABLES.
+quiet_config() {
     cat >"$work/wtfd.toml" <<TOML
 [generator]
 enabled = false
@@ -181,17 +180,24 @@ dropout_gap_s = 600.0
 [llm]
 enabled = false
 
-[redis]
+${1:-}
+TOML
+}
+
+# redis_config [REDIS-LINES] [MORE-TABLES]: quiet_config for a test against the redis-server
+# start_redis started (a 0.2 s reconnect backoff, a debug log), with extra lines for [redis] and
+# further tables after it.
+redis_config() {
+    quiet_config "[redis]
 enabled = true
 port = $redis_port
 max_backoff_s = 0.2
 ${1:-}
 
 [log]
-level = "debug"
+level = \"debug\"
 
-${2:-}
-TOML
+${2:-}"
 }
 
 # start_redis [redis-server arguments...]: starts a real redis-server on a free loopback port (the
