@@ -226,6 +226,8 @@ TEST_CASE("Parameters beyond max_parameters stay out of the model", "[unit]")
     CHECK(status->state == "learned");
     REQUIRE(status->baseline);
     CHECK(status->baseline->parameters == std::vector<std::string>{"flow", "pressure"});
+    // Learned from the 40 readings with values of its own, not from the ones between them.
+    CHECK(status->baseline->learned_at == t0 + std::chrono::seconds{39});
     CHECK(out.reasons == std::vector<std::string>{""}); // learned once, never relearnt
     CHECK(d.values_untracked() == 120);
 }
